@@ -1,0 +1,221 @@
+//! The briefings folder loaded into an immutable snapshot, indexed by id, date, tag and section.
+//! A reload builds a new `Library`; readers keep the one they hold until they ask again.
+
+use super::parse::{parse_briefing, ParseError, ParseInput, SourceKind};
+use super::{Briefing, SectionCatalog};
+use chrono::{DateTime, Utc};
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// What a load found: how many briefings loaded, and every problem with the files it skipped.
+#[derive(Debug, Default, Clone)]
+pub struct LoadReport {
+    pub loaded: usize,
+    pub errors: Vec<ParseError>,
+    /// Files that are not briefings (other extensions, hidden files), ignored.
+    pub ignored: Vec<PathBuf>,
+}
+
+impl LoadReport {
+    /// Number of distinct files skipped because of errors.
+    pub fn skipped(&self) -> usize {
+        let mut paths: Vec<&str> = self.errors.iter().map(|e| e.path.as_str()).collect();
+        paths.dedup();
+        paths.len()
+    }
+}
+
+/// An immutable, indexed set of briefings, newest first.
+#[derive(Debug, Default, Clone)]
+pub struct Library {
+    briefings: Vec<Arc<Briefing>>,
+    by_id: HashMap<String, usize>,
+    by_tag: BTreeMap<String, Vec<usize>>,
+}
+
+impl Library {
+    /// Loads every briefing below `dir`. Only an unreadable folder is an error; a bad file is
+    /// reported in the `LoadReport` and skipped.
+    pub fn load(
+        dir: &Path,
+        catalog: &SectionCatalog,
+        default_lang: &str,
+    ) -> std::io::Result<(Library, LoadReport)> {
+        let mut files = Vec::new();
+        let mut report = LoadReport::default();
+        collect_files(dir, &mut files, &mut report.ignored)?;
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+
+        let mut briefings: Vec<Briefing> = Vec::with_capacity(files.len());
+        let mut seen: HashMap<String, String> = HashMap::new();
+        for (path, kind) in files {
+            let shown = path.display().to_string();
+            let rel = path.strip_prefix(dir).unwrap_or(&path);
+            let id = briefing_id(rel);
+            if let Some(other) = seen.get(&id) {
+                report.errors.push(ParseError {
+                    path: shown,
+                    line: 1,
+                    reason: format!("duplicate briefing id `{id}` (also used by {other})"),
+                });
+                continue;
+            }
+            let read = std::fs::read(&path).and_then(|bytes| {
+                let modified = std::fs::metadata(&path)?.modified()?;
+                Ok((bytes, DateTime::<Utc>::from(modified)))
+            });
+            let (bytes, modified) = match read {
+                Ok(r) => r,
+                Err(e) => {
+                    report.errors.push(ParseError {
+                        path: shown,
+                        line: 1,
+                        reason: format!("cannot read file: {e}"),
+                    });
+                    continue;
+                }
+            };
+            let input = ParseInput {
+                id: &id,
+                path: &shown,
+                kind,
+                modified,
+                catalog,
+                default_lang,
+            };
+            match parse_briefing(&input, &bytes) {
+                Ok(b) => {
+                    seen.insert(id, shown);
+                    briefings.push(b);
+                }
+                Err(mut errs) => report.errors.append(&mut errs),
+            }
+        }
+        report.loaded = briefings.len();
+        Ok((Library::from_briefings(briefings), report))
+    }
+
+    /// Builds the indexes over already parsed briefings.
+    pub fn from_briefings(mut briefings: Vec<Briefing>) -> Library {
+        briefings.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.id.cmp(&b.id)));
+        let briefings: Vec<Arc<Briefing>> = briefings.into_iter().map(Arc::new).collect();
+        let mut by_id = HashMap::with_capacity(briefings.len());
+        let mut by_tag: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (idx, b) in briefings.iter().enumerate() {
+            by_id.insert(b.id.clone(), idx);
+            for tag in &b.tags {
+                by_tag.entry(tag.clone()).or_default().push(idx);
+            }
+        }
+        Library {
+            briefings,
+            by_id,
+            by_tag,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.briefings.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.briefings.is_empty()
+    }
+
+    /// A briefing by id; ids are compared after slugging, so `2026/Sahel Alliance` finds
+    /// `2026/sahel-alliance`.
+    pub fn get(&self, id: &str) -> Option<&Arc<Briefing>> {
+        let idx = self
+            .by_id
+            .get(id)
+            .or_else(|| self.by_id.get(&briefing_id(Path::new(id.trim()))))?;
+        self.briefings.get(*idx)
+    }
+
+    pub fn latest(&self) -> Option<&Arc<Briefing>> {
+        self.briefings.first()
+    }
+
+    /// All briefings, newest first.
+    pub fn newest_first(&self) -> impl Iterator<Item = &Arc<Briefing>> {
+        self.briefings.iter()
+    }
+
+    /// Briefings carrying `tag` (case-insensitive), newest first.
+    pub fn with_tag<'a>(&'a self, tag: &str) -> impl Iterator<Item = &'a Arc<Briefing>> + 'a {
+        let idxs = self
+            .by_tag
+            .get(&tag.trim().to_lowercase())
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        idxs.iter().map(|&i| &self.briefings[i])
+    }
+
+    /// Every tag with the number of briefings carrying it, alphabetically.
+    pub fn tags(&self) -> impl Iterator<Item = (&str, usize)> {
+        self.by_tag.iter().map(|(t, v)| (t.as_str(), v.len()))
+    }
+
+    /// Briefings having a section with this key, newest first.
+    pub fn with_section<'a>(&'a self, key: &'a str) -> impl Iterator<Item = &'a Arc<Briefing>> {
+        self.briefings
+            .iter()
+            .filter(move |b| b.section(key).is_some())
+    }
+}
+
+/// The id of a briefing at `rel` (relative to the folder): each path component slugged, the
+/// extension dropped, joined with `/`.
+pub fn briefing_id(rel: &Path) -> String {
+    let without_ext = rel.with_extension("");
+    without_ext
+        .components()
+        .filter_map(|c| match c {
+            std::path::Component::Normal(part) => Some(slug::slugify(part.to_string_lossy())),
+            _ => None,
+        })
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn collect_files(
+    dir: &Path,
+    files: &mut Vec<(PathBuf, SourceKind)>,
+    ignored: &mut Vec<PathBuf>,
+) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let path = entry.path();
+        let hidden = entry.file_name().to_string_lossy().starts_with('.');
+        let file_type = entry.file_type()?;
+        if hidden {
+            tracing::debug!(path = %path.display(), "ignoring hidden file");
+            ignored.push(path);
+        } else if file_type.is_dir() {
+            collect_files(&path, files, ignored)?;
+        } else if let Some(kind) = SourceKind::from_path(&path) {
+            files.push((path, kind));
+        } else {
+            tracing::debug!(path = %path.display(), "ignoring file that is not a briefing");
+            ignored.push(path);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_slugged_relative_paths_without_extension() {
+        assert_eq!(
+            briefing_id(Path::new("2026/Sahel Alliance.md")),
+            "2026/sahel-alliance"
+        );
+        assert_eq!(briefing_id(Path::new("a.b/c.txt")), "a-b/c");
+        assert_eq!(briefing_id(Path::new("../../etc/passwd")), "etc/passwd");
+    }
+}
