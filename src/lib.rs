@@ -6,3 +6,4 @@
 //! Discord's client library, so each is tested with plain values.
 
 pub mod briefing;
+pub mod schedule;
