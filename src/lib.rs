@@ -6,4 +6,7 @@
 //! Discord's client library, so each is tested with plain values.
 
 pub mod briefing;
+pub mod cli;
+pub mod config;
+pub mod render;
 pub mod schedule;

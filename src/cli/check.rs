@@ -1,0 +1,66 @@
+//! `briefbot check`: validates the config and every briefing before a deploy. Every problem is
+//! printed as `file:line[:col]: reason`; the exit code is 1 when there was any.
+
+use super::{load_config, load_library, ConfigArg, Outcome};
+use crate::config::ConfigError;
+use crate::render;
+use std::io::Write;
+
+pub fn run(args: &ConfigArg, out: &mut dyn Write) -> anyhow::Result<Outcome> {
+    let config = match load_config(args) {
+        Ok(config) => config,
+        Err(ConfigError::Invalid { problems }) => {
+            for problem in &problems {
+                writeln!(out, "{problem}")?;
+            }
+            writeln!(
+                out,
+                "config: {} problem(s); fix the config to check the briefings",
+                problems.len()
+            )?;
+            return Ok(Outcome::Problems);
+        }
+        Err(err) => return Err(err.into()),
+    };
+    let (library, report) = load_library(&config)?;
+
+    let mut problems = report.errors.len();
+    for error in &report.errors {
+        writeln!(out, "{error}")?;
+    }
+    // The renderer must keep every briefing within Discord's limits; a failure here is a bug
+    // in briefbot, but it is better found by `check` than by Discord rejecting a message.
+    for briefing in library.newest_first() {
+        for payload in render::render_briefing(briefing) {
+            if let Err(e) = render::limits::check(&payload) {
+                problems += 1;
+                writeln!(
+                    out,
+                    "{}: rendered message breaks a Discord limit: {e}",
+                    briefing.id
+                )?;
+            }
+        }
+    }
+
+    writeln!(
+        out,
+        "config {}: ok ({} digest(s))",
+        config.source.display(),
+        config.digests.len()
+    )?;
+    writeln!(
+        out,
+        "briefings {}: {} loaded, {} skipped, {} tag(s)",
+        config.briefings.dir.display(),
+        report.loaded,
+        report.skipped(),
+        library.tags().count()
+    )?;
+    Ok(if problems == 0 {
+        Outcome::Ok
+    } else {
+        writeln!(out, "{problems} problem(s) found")?;
+        Outcome::Problems
+    })
+}

@@ -1,0 +1,97 @@
+//! The command line (SPEC §6): argument definitions and the offline subcommands `check`,
+//! `preview` and `schedule`. Each subcommand writes to stdout and reports problems through
+//! `Outcome`; anything that stops it from running at all is an `anyhow::Error` (exit 2).
+
+mod check;
+mod preview;
+mod schedule;
+
+use crate::briefing::{Library, LoadReport};
+use crate::config::{self, Config};
+use anyhow::Context;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "briefbot",
+    version,
+    about = "A Discord bot that serves news briefings"
+)]
+pub struct Cli {
+    /// Log format on stderr.
+    #[arg(long, value_enum, global = true, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// `--config PATH`, shared by every subcommand.
+#[derive(Debug, clap::Args)]
+pub struct ConfigArg {
+    /// Configuration file [default: $BRIEFBOT_CONFIG, else config.toml]
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the bot until SIGINT/SIGTERM.
+    Run(ConfigArg),
+    /// Validate the config and every briefing; exit 1 listing every problem.
+    Check(ConfigArg),
+    /// Print what the bot would post for a briefing.
+    Preview(preview::PreviewArgs),
+    /// Print the next fire times of every digest, in its time zone and in UTC.
+    Schedule(schedule::ScheduleArgs),
+}
+
+/// How a subcommand that ran went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Ok,
+    /// It ran, and found problems it has printed (exit code 1).
+    Problems,
+}
+
+pub fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    let mut out = std::io::stdout().lock();
+    match cli.command {
+        Command::Run(_) => anyhow::bail!(
+            "`briefbot run` is not built yet: this version only checks, previews and schedules"
+        ),
+        Command::Check(args) => check::run(&args, &mut out),
+        Command::Preview(args) => preview::run(&args, &mut out),
+        Command::Schedule(args) => schedule::run(&args, &mut out),
+    }
+}
+
+/// Reads and validates the config file named by `--config`, `BRIEFBOT_CONFIG` or the default.
+fn load_config(arg: &ConfigArg) -> Result<Config, config::ConfigError> {
+    config::load(&config::path_from_env_or(arg.config.clone()))
+}
+
+/// Loads the briefings folder the config names. Only an unreadable folder is fatal.
+fn load_library(config: &Config) -> anyhow::Result<(Library, LoadReport)> {
+    let dir = &config.briefings.dir;
+    Library::load(dir, &config.sections, &config.briefings.default_lang)
+        .with_context(|| format!("cannot read briefings folder `{}`", dir.display()))
+}

@@ -1,0 +1,263 @@
+//! `config.toml`, read in two stages: `raw` holds what the admin typed (every table denies
+//! unknown keys, every key is optional); `validate` (with `entries` for the list-like tables)
+//! turns it into the typed [`Config`] the program uses, collecting every problem, so one
+//! `briefbot check` lists them all; `report` words each as `file:line:col: reason`. The Discord
+//! token is never in the file nor in [`Config`]: `discord.token_env` only names the environment
+//! variable that holds it.
+
+mod entries;
+mod raw;
+mod report;
+mod validate;
+
+#[cfg(test)]
+mod tests;
+
+use crate::briefing::{SectionCatalog, SectionKey};
+use crate::schedule::Schedule;
+use chrono_tz::Tz;
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub use report::known_keys;
+
+/// The file used when neither `--config` nor `BRIEFBOT_CONFIG` names one.
+pub const DEFAULT_PATH: &str = "config.toml";
+
+/// The validated configuration. Relative paths are already resolved against the directory of
+/// the config file, ids are checked, schedules parsed.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The file this was read from (as given, not canonicalized).
+    pub source: PathBuf,
+    pub discord: DiscordConfig,
+    pub briefings: BriefingsConfig,
+    pub storage: StorageConfig,
+    pub permissions: PermissionsConfig,
+    pub schedule: ScheduleConfig,
+    /// Built-in sections plus the aliases and custom sections from `[sections]`.
+    pub sections: SectionCatalog,
+    pub guilds: Vec<GuildConfig>,
+    pub digests: Vec<DigestConfig>,
+    /// `None` when there is no `[ops]` table: no health or metrics endpoint is served.
+    pub ops: Option<OpsConfig>,
+    pub limits: LimitsConfig,
+}
+
+impl Config {
+    /// Per-guild settings, if the file has a `[[guild]]` entry for it.
+    pub fn guild(&self, id: u64) -> Option<&GuildConfig> {
+        self.guilds.iter().find(|g| g.id == id)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiscordConfig {
+    /// Name of the environment variable holding the bot token (not the token).
+    pub token_env: String,
+    /// Guilds to register commands in; empty means global registration.
+    pub guild_ids: Vec<u64>,
+    /// REST base URL without a trailing slash, e.g. `https://discord.com`.
+    pub api_base: String,
+    pub shards: Shards,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shards {
+    /// As many as Discord recommends.
+    Auto,
+    Count(u32),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BriefingsConfig {
+    pub dir: PathBuf,
+    pub watch: bool,
+    pub default_lang: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StorageConfig {
+    /// The SQLite file (or `:memory:`).
+    pub path: PathBuf,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PermissionsConfig {
+    pub moderator_role_ids: Vec<u64>,
+    pub admin_user_ids: Vec<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScheduleConfig {
+    pub default_timezone: Tz,
+    pub catch_up: CatchUp,
+    pub grace: Duration,
+}
+
+/// What to deliver for fire times missed while the bot was down (within `grace`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CatchUp {
+    /// Only the latest missed fire time.
+    Once,
+    Skip,
+    /// Every missed fire time, oldest first.
+    All,
+}
+
+impl CatchUp {
+    pub const ALL: [CatchUp; 3] = [CatchUp::Once, CatchUp::Skip, CatchUp::All];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CatchUp::Once => "once",
+            CatchUp::Skip => "skip",
+            CatchUp::All => "all",
+        }
+    }
+}
+
+/// What a digest does when no briefing matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WhenEmpty {
+    Skip,
+    /// Post a short "nothing new" message.
+    Notice,
+}
+
+impl WhenEmpty {
+    pub const ALL: [WhenEmpty; 2] = [WhenEmpty::Skip, WhenEmpty::Notice];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WhenEmpty::Skip => "skip",
+            WhenEmpty::Notice => "notice",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GuildConfig {
+    pub id: u64,
+    /// Where alerts about this guild's digests (403/404, paused) are posted.
+    pub alert_channel_id: Option<u64>,
+}
+
+/// A `[[digest]]` from the file; `catch_up`, `grace` and `timezone` already have the
+/// `[schedule]` defaults applied.
+#[derive(Debug, Clone)]
+pub struct DigestConfig {
+    pub name: String,
+    pub channel_id: u64,
+    pub guild_id: Option<u64>,
+    /// Parsed in `timezone`.
+    pub schedule: Schedule,
+    pub timezone: Tz,
+    /// Sections to show; empty means every section of each briefing.
+    pub sections: Vec<SectionKey>,
+    /// Only briefings carrying one of these tags; empty means any.
+    pub tags: Vec<String>,
+    pub max_briefings: usize,
+    pub only_new: bool,
+    pub when_empty: WhenEmpty,
+    pub silent: bool,
+    pub mention_role: Option<u64>,
+    pub catch_up: CatchUp,
+    pub grace: Duration,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpsConfig {
+    /// Where `/healthz` and `/metrics` are served.
+    pub listen: SocketAddr,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LimitsConfig {
+    /// Per-user cooldown on query commands; zero disables it.
+    pub cooldown: Duration,
+    pub max_query_len: usize,
+    pub search_results: usize,
+    pub page_size: usize,
+}
+
+/// Why a config could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The io error is in the message and deliberately not a `source()`: printers that walk
+    /// the chain (anyhow's `{:#}`) would otherwise repeat it on the one line `briefbot` prints.
+    #[error("cannot read config file `{}`: {error}", path.display())]
+    Read {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+    #[error("{}", join_lines(problems))]
+    Invalid { problems: Vec<Problem> },
+}
+
+impl ConfigError {
+    /// Every problem found; empty for a read error.
+    pub fn problems(&self) -> &[Problem] {
+        match self {
+            ConfigError::Read { .. } => &[],
+            ConfigError::Invalid { problems } => problems,
+        }
+    }
+}
+
+fn join_lines(problems: &[Problem]) -> String {
+    problems
+        .iter()
+        .map(Problem::to_string)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// One thing wrong with the file, displayed as `config.toml:12:5: message`. `line` and `col`
+/// are 1-based; `col` counts characters, and points at the offending key or value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub path: PathBuf,
+    pub line: usize,
+    pub col: usize,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (path, line, col) = (self.path.display(), self.line, self.col);
+        write!(f, "{path}:{line}:{col}: {}", self.message)
+    }
+}
+
+/// Reads, parses and validates the config file at `path`.
+pub fn load(path: &Path) -> Result<Config, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|error| ConfigError::Read {
+        path: path.to_path_buf(),
+        error,
+    })?;
+    parse(&text, path)
+}
+
+/// Parses and validates config text; `path` names the file in problems and is the base for
+/// relative paths in it.
+pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+    // Editors on Windows like to add a BOM; toml does not accept one.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let raw = toml::from_str::<raw::RawConfig>(text).map_err(|e| ConfigError::Invalid {
+        problems: vec![report::toml_problem(&e, text, path)],
+    })?;
+    validate::validate(raw, text, path).map_err(|problems| ConfigError::Invalid { problems })
+}
+
+/// The config file to use: the `--config` flag, else `BRIEFBOT_CONFIG`, else `config.toml`.
+pub fn path_from_env_or(cli: Option<PathBuf>) -> PathBuf {
+    choose_path(cli, std::env::var_os("BRIEFBOT_CONFIG"))
+}
+
+fn choose_path(cli: Option<PathBuf>, env: Option<std::ffi::OsString>) -> PathBuf {
+    cli.or_else(|| env.filter(|v| !v.is_empty()).map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_PATH))
+}

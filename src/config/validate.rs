@@ -1,0 +1,329 @@
+//! Stage two: raw values -> the typed [`Config`], with defaults applied. Every check runs and
+//! records its problem, falling back to a stand-in so later checks still run (a bad time zone
+//! does not hide a bad cron expression); a config is returned only when nothing failed.
+
+use super::raw::{IdList, IntOrStr, RawConfig, RawDiscord, RawId, Text};
+use super::report::{did_you_mean, line_col, problem_at, quoted_list};
+use super::*;
+use crate::schedule::parse_timezone;
+use std::ops::{Range, RangeInclusive};
+use toml::Spanned;
+
+const TOKEN_ENV: &str = "DISCORD_TOKEN";
+const API_BASE: &str = "https://discord.com";
+const BRIEFINGS_DIR: &str = "briefings";
+const DEFAULT_LANG: &str = "en";
+const STORAGE_PATH: &str = "briefbot.db";
+const GRACE: Duration = Duration::from_secs(60 * 60);
+const LISTEN: &str = "127.0.0.1:9100";
+const COOLDOWN: Duration = Duration::from_secs(3);
+/// Discord's longest string option.
+const QUERY_LEN: RangeInclusive<i64> = 1..=6000;
+/// Discord's most fields in an embed and choices in an autocomplete.
+const LIST_LEN: RangeInclusive<i64> = 1..=25;
+
+pub(super) fn validate(raw: RawConfig, text: &str, path: &Path) -> Result<Config, Vec<Problem>> {
+    let mut c = Checker {
+        text,
+        path,
+        problems: Vec::new(),
+    };
+    let base = path.parent().unwrap_or(Path::new(""));
+    let discord = c.discord(&raw.discord);
+    let briefings = BriefingsConfig {
+        dir: c.path(raw.briefings.dir.as_ref(), "dir", BRIEFINGS_DIR, base),
+        watch: raw.briefings.watch.unwrap_or(true),
+        default_lang: c.lang(raw.briefings.default_lang.as_ref()),
+    };
+    let storage = StorageConfig {
+        path: c.path(raw.storage.path.as_ref(), "path", STORAGE_PATH, base),
+    };
+    let permissions = PermissionsConfig {
+        moderator_role_ids: c.ids(raw.permissions.moderator_role_ids.as_ref()),
+        admin_user_ids: c.ids(raw.permissions.admin_user_ids.as_ref()),
+    };
+    let s = &raw.schedule;
+    let default_timezone = s.default_timezone.as_ref().and_then(|tz| c.timezone(tz));
+    let catch_up = c.choice(s.catch_up.as_ref(), "catch_up");
+    let grace = s.grace.as_ref().and_then(|g| c.duration(g));
+    let schedule = ScheduleConfig {
+        default_timezone: default_timezone.unwrap_or(Tz::UTC),
+        catch_up: catch_up.unwrap_or(CatchUp::Once),
+        grace: grace.unwrap_or(GRACE),
+    };
+    let sections = c.sections(&raw.sections);
+    let guilds = c.guilds(&raw.guild);
+    let digests = c.digests(&raw.digest, &schedule, &sections);
+    let ops = raw.ops.as_ref().map(|ops| OpsConfig {
+        listen: c.listen(ops.listen.as_ref()),
+    });
+    let l = &raw.limits;
+    let cooldown = l.cooldown.as_ref().and_then(|d| c.duration(d));
+    let limits = LimitsConfig {
+        cooldown: cooldown.unwrap_or(COOLDOWN),
+        max_query_len: c.count(l.max_query_len.as_ref(), "max_query_len", QUERY_LEN, 200),
+        search_results: c.count(l.search_results.as_ref(), "search_results", LIST_LEN, 5),
+        page_size: c.count(l.page_size.as_ref(), "page_size", LIST_LEN, 10),
+    };
+    if !c.problems.is_empty() {
+        c.problems.sort_by_key(|p| (p.line, p.col));
+        return Err(c.problems);
+    }
+    Ok(Config {
+        source: path.to_path_buf(),
+        discord,
+        briefings,
+        storage,
+        permissions,
+        schedule,
+        sections,
+        guilds,
+        digests,
+        ops,
+        limits,
+    })
+}
+
+/// A setting whose value is one of a few words (`catch_up = "once"`).
+pub(super) trait Choice: Copy + 'static {
+    const OPTIONS: &'static [Self];
+    fn word(self) -> &'static str;
+}
+
+impl Choice for CatchUp {
+    const OPTIONS: &'static [Self] = &CatchUp::ALL;
+    fn word(self) -> &'static str {
+        self.as_str()
+    }
+}
+
+impl Choice for WhenEmpty {
+    const OPTIONS: &'static [Self] = &WhenEmpty::ALL;
+    fn word(self) -> &'static str {
+        self.as_str()
+    }
+}
+
+/// Collects problems while building the typed config; `entries.rs` adds the checks of
+/// `[sections]`, `[[guild]]` and `[[digest]]`.
+pub(super) struct Checker<'a> {
+    text: &'a str,
+    path: &'a Path,
+    problems: Vec<Problem>,
+}
+
+impl Checker<'_> {
+    pub(super) fn report(&mut self, span: &Range<usize>, message: String) {
+        let problem = problem_at(self.path, self.text, span.start, message);
+        self.problems.push(problem);
+    }
+
+    /// The line a span starts on, to say where something was first seen.
+    pub(super) fn line_of(&self, span: &Range<usize>) -> usize {
+        line_col(self.text, span.start).0
+    }
+
+    fn discord(&mut self, raw: &RawDiscord) -> DiscordConfig {
+        let token_env = match &raw.token_env {
+            Some(name) if !is_env_name(name.get_ref()) => {
+                // Never echo the value: it may be the token itself, pasted in the wrong place.
+                let message = "`token_env` names the environment variable that holds the token \
+                               (letters, digits and `_`), not the token itself";
+                self.report(&name.span(), message.to_string());
+                TOKEN_ENV.to_string()
+            }
+            Some(name) => name.get_ref().clone(),
+            None => TOKEN_ENV.to_string(),
+        };
+        let api_base = match &raw.api_base {
+            Some(url) => match http_url(url.get_ref()) {
+                Some(base) => base,
+                None => {
+                    let message = format!(
+                        "`api_base` must be an http(s) URL such as `{API_BASE}`, found `{}`",
+                        url.get_ref()
+                    );
+                    self.report(&url.span(), message);
+                    API_BASE.to_string()
+                }
+            },
+            None => API_BASE.to_string(),
+        };
+        let shards = match raw.shards.as_ref().map(|s| (s.span(), &s.get_ref().0)) {
+            None => Shards::Auto,
+            Some((_, IntOrStr::Str(s))) if s == "auto" => Shards::Auto,
+            Some((_, IntOrStr::Int(n))) if (1..=i64::from(u16::MAX)).contains(n) => {
+                Shards::Count(*n as u32)
+            }
+            Some((span, _)) => {
+                let message = "`shards` must be \"auto\" or a positive number of shards";
+                self.report(&span, message.to_string());
+                Shards::Auto
+            }
+        };
+        DiscordConfig {
+            token_env,
+            guild_ids: self.ids(raw.guild_ids.as_ref()),
+            api_base,
+            shards,
+        }
+    }
+
+    /// A path relative to the config file's directory (`:memory:` is SQLite's, kept as is).
+    fn path(&mut self, raw: Option<&Text>, key: &str, default: &str, base: &Path) -> PathBuf {
+        let value = match raw {
+            Some(p) if p.get_ref().trim().is_empty() => {
+                self.report(&p.span(), format!("`{key}` must not be empty"));
+                default
+            }
+            Some(p) => p.get_ref().as_str(),
+            None => default,
+        };
+        match value {
+            ":memory:" => PathBuf::from(value),
+            _ => base.join(value),
+        }
+    }
+
+    fn lang(&mut self, raw: Option<&Text>) -> String {
+        let Some(lang) = raw else {
+            return DEFAULT_LANG.to_string();
+        };
+        if !is_lang_tag(lang.get_ref()) {
+            let message = format!(
+                "`default_lang` must be a language code such as \"en\" or \"fr\", found `{}`",
+                lang.get_ref()
+            );
+            self.report(&lang.span(), message);
+        }
+        lang.get_ref().clone()
+    }
+
+    pub(super) fn id(&mut self, raw: &Spanned<RawId>) -> Option<u64> {
+        let problem = match &raw.get_ref().0 {
+            IntOrStr::Int(n) if *n > 0 => return Some(*n as u64),
+            IntOrStr::Int(n) => format!("invalid id `{n}`: Discord ids are positive"),
+            IntOrStr::Str(s) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => {
+                match s.parse::<u64>() {
+                    Ok(n) if n > 0 && n <= i64::MAX as u64 => return Some(n),
+                    Ok(0) => "invalid id `0`: Discord ids are positive".to_string(),
+                    _ => "invalid id: larger than any Discord id (below 2^63)".to_string(),
+                }
+            }
+            // The string is not echoed: it may be a token in the wrong place.
+            IntOrStr::Str(_) => "invalid id: expected an integer or a string of digits".into(),
+        };
+        self.report(&raw.span(), problem);
+        None
+    }
+
+    fn ids(&mut self, list: Option<&IdList>) -> Vec<u64> {
+        let list = list.map_or(&[][..], |l| &l.0[..]);
+        list.iter().filter_map(|id| self.id(id)).collect()
+    }
+
+    pub(super) fn duration(&mut self, raw: &Text) -> Option<Duration> {
+        match humantime::parse_duration(raw.get_ref()) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                // humantime's other errors name a byte position, which the column already gives.
+                let why = match e {
+                    humantime::DurationError::UnknownUnit { .. } => format!(": {e}"),
+                    _ => String::new(),
+                };
+                let message = format!(
+                    "invalid duration `{}`{why}; write e.g. \"90s\", \"15m\" or \"1h\"",
+                    raw.get_ref()
+                );
+                self.report(&raw.span(), message);
+                None
+            }
+        }
+    }
+
+    /// An IANA zone; the schedule module's error already carries a "did you mean".
+    pub(super) fn timezone(&mut self, raw: &Text) -> Option<Tz> {
+        parse_timezone(raw.get_ref())
+            .map_err(|e| self.report(&raw.span(), e.to_string()))
+            .ok()
+    }
+
+    pub(super) fn choice<T: Choice>(&mut self, raw: Option<&Text>, key: &str) -> Option<T> {
+        let raw = raw?;
+        let value = raw.get_ref();
+        if let Some(found) = T::OPTIONS.iter().find(|o| o.word() == value) {
+            return Some(*found);
+        }
+        let names: Vec<&str> = T::OPTIONS.iter().map(|o| o.word()).collect();
+        let mut message = format!(
+            "`{key}` must be one of {}, found `{value}`",
+            quoted_list(&names)
+        );
+        if let Some(best) = did_you_mean(value, names.iter().copied()) {
+            message.push_str(&format!(" (did you mean `{best}`?)"));
+        }
+        self.report(&raw.span(), message);
+        None
+    }
+
+    pub(super) fn count(
+        &mut self,
+        raw: Option<&Spanned<i64>>,
+        key: &str,
+        range: RangeInclusive<i64>,
+        default: usize,
+    ) -> usize {
+        match raw {
+            Some(n) if range.contains(n.get_ref()) => *n.get_ref() as usize,
+            Some(n) => {
+                let (lo, hi, found) = (range.start(), range.end(), n.get_ref());
+                let message = format!("`{key}` must be between {lo} and {hi}, found {found}");
+                self.report(&n.span(), message);
+                default
+            }
+            None => default,
+        }
+    }
+
+    fn listen(&mut self, raw: Option<&Text>) -> SocketAddr {
+        let fallback = || LISTEN.parse().expect("the default listen address is valid");
+        let Some(addr) = raw else {
+            return fallback();
+        };
+        addr.get_ref().parse().unwrap_or_else(|_| {
+            let message = format!(
+                "invalid listen address `{}`: expected IP:port such as `{LISTEN}`",
+                addr.get_ref()
+            );
+            self.report(&addr.span(), message);
+            fallback()
+        })
+    }
+}
+
+fn is_env_name(name: &str) -> bool {
+    let mut bytes = name.bytes();
+    bytes
+        .next()
+        .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+        && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+/// The URL without trailing slashes, if it is `http(s)://host…`.
+fn http_url(url: &str) -> Option<String> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
+    let host = rest.split('/').next().unwrap_or("");
+    let ok = !host.is_empty() && !url.contains(char::is_whitespace);
+    ok.then(|| url.trim_end_matches('/').to_string())
+}
+
+/// `en`, `fr`, `pt-BR`, `zh-Hant`: a BCP 47 shape, not a registry check.
+fn is_lang_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let primary = parts.next().unwrap_or("");
+    (2..=3).contains(&primary.len())
+        && primary.bytes().all(|b| b.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}

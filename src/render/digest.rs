@@ -1,0 +1,90 @@
+//! Digest messages: a heading that names the digest and the fire time it was scheduled for,
+//! then the briefings or sections it carries, packed like any other rendering.
+
+use super::limits::{chars, CONTENT};
+use super::payload::{AllowedMentions, MessagePayload, SUPPRESS_NOTIFICATIONS};
+use super::{pack, section_embeds, truncate};
+use crate::briefing::{Briefing, Section};
+use chrono::{DateTime, Utc};
+
+/// Follows the heading when a digest has nothing to carry (`when_empty = "notice"`).
+const NOTHING_NEW: &str = "\nNothing new to post.";
+
+/// What one digest delivery carries. The scheduler fills it; rendering decides nothing.
+#[derive(Debug, Clone)]
+pub struct DigestView<'a> {
+    pub name: &'a str,
+    /// The fire time the delivery was scheduled for, not the time it runs.
+    pub fire_time: DateTime<Utc>,
+    pub entries: Vec<DigestEntry<'a>>,
+    /// A role to ping with the first message; the only mention the bot ever allows.
+    pub mention_role: Option<u64>,
+    /// Send with Discord's suppress-notifications flag.
+    pub silent: bool,
+}
+
+/// One briefing in a digest and the sections of it to show, in order. A section digest lists
+/// the same section of several briefings; a whole-briefing digest lists all of each.
+#[derive(Debug, Clone)]
+pub struct DigestEntry<'a> {
+    pub briefing: &'a Briefing,
+    pub sections: Vec<&'a Section>,
+}
+
+/// Renders a digest delivery. The first message's content is `**name** · <t:UNIX:f>`, after a
+/// `<@&ROLE>` ping when `mention_role` is set (allowed on that message only). With nothing to
+/// show, a single notice says so, without the ping: nobody should be woken for nothing.
+pub fn render_digest(d: &DigestView) -> Vec<MessagePayload> {
+    let mut embeds = Vec::new();
+    for entry in &d.entries {
+        for section in &entry.sections {
+            embeds.extend(section_embeds(entry.briefing, section));
+        }
+    }
+    let mut messages = if embeds.is_empty() {
+        vec![MessagePayload::with_content(heading(d, None, NOTHING_NEW))]
+    } else {
+        let mut messages = pack(embeds);
+        messages[0].content = heading(d, d.mention_role, "");
+        if let Some(role) = d.mention_role {
+            messages[0].allowed_mentions = AllowedMentions::only_role(role);
+        }
+        messages
+    };
+    if d.silent {
+        for m in &mut messages {
+            m.add_flag(SUPPRESS_NOTIFICATIONS);
+        }
+    }
+    messages
+}
+
+/// `<@&ROLE> **name** · <t:UNIX:f>` + `tail`, the name shortened so the whole fits in CONTENT.
+fn heading(d: &DigestView, role: Option<u64>, tail: &str) -> String {
+    let ping = role.map(|r| format!("<@&{r}> ")).unwrap_or_default();
+    let when = format!(" · <t:{}:f>", d.fire_time.timestamp());
+    let room = CONTENT - chars(&ping) - chars(&when) - chars(tail) - 4; // 4 = the two `**`
+                                                                        // One line, and never `****`, whatever the name holds.
+    let mut name = d.name.split_whitespace().collect::<Vec<_>>().join(" ");
+    if name.is_empty() {
+        name = "digest".into();
+    }
+    let mut shown = escape_markdown(&name);
+    if chars(&shown) > room {
+        // Escaping at most doubles the length, so half the room always fits.
+        shown = escape_markdown(&truncate(&name, room / 2));
+    }
+    format!("{ping}**{shown}**{when}{tail}")
+}
+
+/// Keeps a name literal: no bold, italics, strike, code, spoiler or mention syntax from it.
+fn escape_markdown(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '\\' | '*' | '_' | '~' | '`' | '|' | '<' | '>' | '#') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
