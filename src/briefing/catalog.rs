@@ -16,6 +16,9 @@ pub struct SectionDef {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SectionCatalog {
     defs: Vec<SectionDef>,
+    /// Every title and alias, normalized once, with the index of its section: the plain-text
+    /// parser looks up every line of every file, so this must not normalize the aliases again.
+    names: Vec<(String, usize)>,
 }
 
 const BUILT_IN: &[(&str, &str, &[&str])] = &[
@@ -58,20 +61,42 @@ const BUILT_IN: &[(&str, &str, &[&str])] = &[
 
 impl Default for SectionCatalog {
     fn default() -> Self {
-        SectionCatalog {
-            defs: BUILT_IN
-                .iter()
-                .map(|(key, title, aliases)| SectionDef {
-                    key: SectionKey::new(*key),
-                    title: (*title).to_string(),
-                    aliases: aliases.iter().map(|a| a.to_string()).collect(),
-                })
-                .collect(),
-        }
+        let defs = BUILT_IN
+            .iter()
+            .map(|(key, title, aliases)| SectionDef {
+                key: SectionKey::new(*key),
+                title: (*title).to_string(),
+                aliases: aliases.iter().map(|a| a.to_string()).collect(),
+            })
+            .collect();
+        SectionCatalog::from_defs(defs)
     }
 }
 
 impl SectionCatalog {
+    fn from_defs(defs: Vec<SectionDef>) -> Self {
+        let mut catalog = SectionCatalog {
+            defs,
+            names: Vec::new(),
+        };
+        catalog.index();
+        catalog
+    }
+
+    fn index(&mut self) {
+        self.names = self
+            .defs
+            .iter()
+            .enumerate()
+            .flat_map(|(i, d)| {
+                std::iter::once(&d.title)
+                    .chain(&d.aliases)
+                    .map(move |name| (normalize_heading(name), i))
+            })
+            .filter(|(name, _)| !name.is_empty())
+            .collect();
+    }
+
     pub fn defs(&self) -> &[SectionDef] {
         &self.defs
     }
@@ -89,6 +114,7 @@ impl SectionCatalog {
         match self.defs.iter_mut().find(|d| d.key.as_str() == key) {
             Some(def) => {
                 def.aliases.extend(aliases.iter().cloned());
+                self.index();
                 true
             }
             None => false,
@@ -100,6 +126,7 @@ impl SectionCatalog {
         if let Some(def) = self.defs.iter_mut().find(|d| d.key.as_str() == key) {
             def.title = title.to_string();
             def.aliases.extend(aliases.iter().cloned());
+            self.index();
             return;
         }
         let mut all = vec![title.to_string()];
@@ -109,18 +136,24 @@ impl SectionCatalog {
             title: title.to_string(),
             aliases: all,
         });
+        self.index();
     }
 
     /// The section a heading line names, if it is a known heading (any alias).
     pub fn lookup(&self, heading: &str) -> Option<&SectionDef> {
+        // Headings are short; a long line of prose is never one, so skip normalizing it.
+        const LONGEST_HEADING: usize = 120;
+        if heading.len() > LONGEST_HEADING * 4 {
+            return None;
+        }
         let wanted = normalize_heading(heading);
         if wanted.is_empty() {
             return None;
         }
-        self.defs.iter().find(|d| {
-            normalize_heading(&d.title) == wanted
-                || d.aliases.iter().any(|a| normalize_heading(a) == wanted)
-        })
+        self.names
+            .iter()
+            .find(|(name, _)| *name == wanted)
+            .map(|(_, i)| &self.defs[*i])
     }
 
     /// The key for any heading: a known section's key, else the heading's slug.
@@ -140,11 +173,19 @@ impl SectionCatalog {
 /// inner whitespace collapsed.
 pub(crate) fn normalize_heading(s: &str) -> String {
     let s = s.trim().trim_end_matches(['?', ':', '？', ' ']).trim();
-    let s = s.replace(['\u{2019}', '\u{2018}', '`'], "'");
-    s.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        for c in word.chars() {
+            match c {
+                '\u{2019}' | '\u{2018}' | '`' => out.push('\''),
+                c => out.extend(c.to_lowercase()),
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]

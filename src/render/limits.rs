@@ -130,7 +130,10 @@ pub fn check(p: &MessagePayload) -> Result<(), LimitError> {
     if len > max {
         return Err(LimitError::EmbedTotal { len, max });
     }
-    Ok(())
+    p.components
+        .iter()
+        .flat_map(|row| &row.components)
+        .try_for_each(|button| check_custom_id(&button.custom_id))
 }
 
 fn check_embed(embed: usize, e: &Embed) -> Result<(), LimitError> {

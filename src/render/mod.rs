@@ -20,8 +20,8 @@ mod tests;
 
 pub use digest::{render_digest, DigestEntry, DigestView};
 pub use payload::{
-    AllowedMentions, Embed, EmbedAuthor, EmbedField, EmbedFooter, MessagePayload, EPHEMERAL,
-    SUPPRESS_NOTIFICATIONS,
+    ActionRow, AllowedMentions, Button, Embed, EmbedAuthor, EmbedField, EmbedFooter,
+    MessagePayload, EPHEMERAL, SUPPRESS_NOTIFICATIONS,
 };
 pub use split::split;
 pub use text::{to_text, truncate};

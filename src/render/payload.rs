@@ -24,6 +24,9 @@ pub struct MessagePayload {
     pub nonce: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enforce_nonce: Option<bool>,
+    /// Buttons, in action rows; empty for every message but paged lists.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub components: Vec<ActionRow>,
 }
 
 impl MessagePayload {
@@ -36,6 +39,7 @@ impl MessagePayload {
             flags: None,
             nonce: None,
             enforce_nonce: None,
+            components: Vec::new(),
         }
     }
 
@@ -57,6 +61,53 @@ impl MessagePayload {
         self.nonce = Some(nonce.into());
         self.enforce_nonce = Some(true);
         self
+    }
+}
+
+/// A row of buttons (Discord component type 1).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActionRow {
+    #[serde(rename = "type")]
+    pub kind: u8,
+    pub components: Vec<Button>,
+}
+
+impl ActionRow {
+    pub fn buttons(buttons: Vec<Button>) -> Self {
+        ActionRow {
+            kind: 1,
+            components: buttons,
+        }
+    }
+}
+
+/// A button (component type 2) whose click comes back with its `custom_id`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Button {
+    #[serde(rename = "type")]
+    pub kind: u8,
+    /// 1 primary, 2 secondary.
+    pub style: u8,
+    pub label: String,
+    pub custom_id: String,
+    #[serde(default)]
+    pub disabled: bool,
+}
+
+impl Button {
+    /// A secondary (grey) button.
+    pub fn secondary(
+        label: impl Into<String>,
+        custom_id: impl Into<String>,
+        disabled: bool,
+    ) -> Self {
+        Button {
+            kind: 2,
+            style: 2,
+            label: label.into(),
+            custom_id: custom_id.into(),
+            disabled,
+        }
     }
 }
 
