@@ -70,7 +70,7 @@ fn briefing(i: usize) -> String {
         let section_end = text.len() + 700;
         while text.len() < section_end {
             text.push_str(&sentence(&mut seed));
-            text.push(if seed % 5 == 0 { '\n' } else { ' ' });
+            text.push(if seed.is_multiple_of(5) { '\n' } else { ' ' });
         }
         text.push_str("\n\n");
     }

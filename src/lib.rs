@@ -8,5 +8,12 @@
 pub mod briefing;
 pub mod cli;
 pub mod config;
+pub mod content;
+pub mod discord;
+pub mod metrics;
+pub mod ops;
+pub mod query;
 pub mod render;
 pub mod schedule;
+pub mod search;
+pub mod watch;

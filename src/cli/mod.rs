@@ -75,13 +75,28 @@ pub fn init_logging(format: LogFormat) {
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     let mut out = std::io::stdout().lock();
     match cli.command {
-        Command::Run(_) => anyhow::bail!(
-            "`briefbot run` is not built yet: this version only checks, previews and schedules"
-        ),
+        Command::Run(args) => run_bot(&args),
         Command::Check(args) => check::run(&args, &mut out),
         Command::Preview(args) => preview::run(&args, &mut out),
         Command::Schedule(args) => schedule::run(&args, &mut out),
     }
+}
+
+/// `briefbot run`: reads the config and the token, then hands over to the Discord layer.
+fn run_bot(args: &ConfigArg) -> anyhow::Result<Outcome> {
+    let path = config::path_from_env_or(args.config.clone());
+    let config = config::load(&path)?;
+    let var = &config.discord.token_env;
+    let token = std::env::var(var)
+        .ok()
+        .filter(|t| !t.trim().is_empty())
+        .with_context(|| format!("the bot token is missing: set the environment variable {var}"))?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(crate::discord::run(config, path, token.trim().to_string()))?;
+    Ok(Outcome::Ok)
 }
 
 /// Reads and validates the config file named by `--config`, `BRIEFBOT_CONFIG` or the default.

@@ -1,0 +1,138 @@
+//! `/briefbot status` and `/briefbot reload`, for admins only (Administrator permission or
+//! `permissions.admin_user_ids`), checked here on every call and not only by Discord.
+
+use crate::discord::reply::{answer, ephemeral, record, Target};
+use crate::discord::state::{Ctx, Data, Error};
+use crate::query::UserError;
+use std::sync::Arc;
+
+/// Administration of briefbot
+#[poise::command(
+    slash_command,
+    guild_only,
+    subcommands("status", "reload"),
+    subcommand_required,
+    default_member_permissions = "ADMINISTRATOR"
+)]
+pub async fn briefbot(_ctx: Ctx<'_>) -> Result<(), Error> {
+    Ok(())
+}
+
+fn is_admin(ctx: Ctx<'_>) -> bool {
+    let poise::Context::Application(app) = ctx else {
+        return false;
+    };
+    let admin_ids = &ctx.data().config().permissions.admin_user_ids;
+    let has_permission = app
+        .interaction
+        .member
+        .as_ref()
+        .and_then(|m| m.permissions)
+        .is_some_and(|p| p.administrator());
+    has_permission || admin_ids.contains(&app.interaction.user.id.get())
+}
+
+fn refuse() -> UserError {
+    UserError("Only briefbot's admins can use this command.".into())
+}
+
+/// Version, uptime, briefings and gateway latency
+#[poise::command(slash_command, guild_only)]
+pub async fn status(ctx: Ctx<'_>) -> Result<(), Error> {
+    if !is_admin(ctx) {
+        return answer(ctx, Err(refuse())).await;
+    }
+    let data = ctx.data();
+    let content = data.content();
+    let config = data.config();
+    let latency = {
+        let manager = ctx.framework().shard_manager();
+        let runners = manager.runners.lock().await;
+        runners
+            .get(&ctx.serenity_context().shard_id)
+            .and_then(|r| r.latency)
+    };
+    if let Some(latency) = latency {
+        crate::metrics::gateway_latency(latency.as_secs_f64());
+    }
+    let uptime = humantime::format_duration(std::time::Duration::from_secs(
+        data.started.elapsed().as_secs(),
+    ));
+    let text = format!(
+        "**briefbot {}**\nUptime: {uptime}\nBriefings: {} loaded, {} skipped\nDigests configured: {}\nGateway latency: {}",
+        env!("CARGO_PKG_VERSION"),
+        content.library.len(),
+        content.report.skipped(),
+        config.digests.len(),
+        latency.map_or_else(|| "not measured yet".to_string(), |l| format!("{} ms", l.as_millis())),
+    );
+    answer(ctx, Ok(vec![ephemeral(text)])).await
+}
+
+/// Reload the config and the briefings now
+#[poise::command(slash_command, guild_only)]
+pub async fn reload(ctx: Ctx<'_>) -> Result<(), Error> {
+    if !is_admin(ctx) {
+        return answer(ctx, Err(refuse())).await;
+    }
+    let target = Target::of(ctx)?;
+    // Reading a large folder can take longer than Discord's 3 seconds.
+    target.defer(ctx.data(), true).await?;
+    let data = Arc::clone(ctx.data());
+    let report = tokio::task::spawn_blocking(move || reload_all(&data)).await?;
+    let text = match report {
+        Ok(summary) => format!("Reloaded. {summary}"),
+        Err(refusal) => refusal,
+    };
+    target
+        .edit_original(
+            ctx.data(),
+            vec![ephemeral(crate::render::truncate(&text, 2000).into_owned())],
+        )
+        .await?;
+    record(ctx, "ok").await;
+    Ok(())
+}
+
+/// Reloads config and briefings. An invalid config is refused whole and the running one kept;
+/// the text says why (these are admins: naming the config's lines is what they need).
+pub fn reload_all(data: &Data) -> Result<String, String> {
+    let old_config = data.config();
+    let config = match crate::config::load(&data.config_path) {
+        Ok(c) => Arc::new(c),
+        Err(e) => {
+            tracing::warn!(error = %e, "config reload refused");
+            let file = data
+                .config_path
+                .file_name()
+                .map(|f| f.to_string_lossy().to_string())
+                .unwrap_or_default();
+            let problems = e
+                .to_string()
+                .replace(&data.config_path.display().to_string(), &file);
+            return Err(format!(
+                "Config not reloaded; still running the previous one.\n{problems}"
+            ));
+        }
+    };
+    let old = data.content();
+    let content = match crate::content::Content::load(&config, Some(&old)) {
+        Ok(c) => Arc::new(c),
+        Err(e) => {
+            tracing::warn!(error = %format!("{e:#}"), "briefings reload refused");
+            return Err(
+                "Briefings not reloaded: the briefings folder cannot be read (see the logs)."
+                    .into(),
+            );
+        }
+    };
+    content.log_problems();
+    let mut summary = content.changes_since(&old);
+    if config.discord != old_config.discord {
+        summary.push_str("\nChanges to [discord] take effect after a restart.");
+    }
+    tracing::info!(%summary, "reloaded");
+    data.set_config(config);
+    data.set_content(content);
+    Ok(summary)
+}

@@ -1,0 +1,55 @@
+//! `/briefings` and its Previous/Next buttons. The buttons carry page and tag in their
+//! `custom_id`, so they keep working after a restart or reload.
+
+use super::autocomplete;
+use crate::discord::reply::{answer, ephemeral, Target, UPDATE_MESSAGE};
+use crate::discord::state::{Ctx, Data, Error};
+use crate::query;
+
+/// The briefings, newest first
+#[poise::command(slash_command, guild_only)]
+pub async fn briefings(
+    ctx: Ctx<'_>,
+    #[description = "Only briefings with this tag"]
+    #[autocomplete = "autocomplete::tag"]
+    #[max_length = 100]
+    tag: Option<String>,
+    #[description = "Page number"]
+    #[min = 1]
+    #[max = 10000]
+    page: Option<u32>,
+) -> Result<(), Error> {
+    let content = ctx.data().content();
+    let page_size = ctx.data().config().limits.page_size;
+    let page = page.unwrap_or(1) as usize;
+    answer(
+        ctx,
+        query::list_page(&content.library, tag.as_deref(), page, page_size).map(|p| vec![p]),
+    )
+    .await
+}
+
+/// A click on a paging button: the message is updated in place. Anything else briefbot did not
+/// make gets a short explanation, only for the clicker.
+pub async fn handle_list_button(
+    data: &Data,
+    id: u64,
+    token: &str,
+    custom_id: &str,
+) -> Result<(), Error> {
+    let target = Target { id, token };
+    let Some((page, tag)) = query::parse_list_button(custom_id) else {
+        let note = ephemeral("This button no longer works. Run /briefings again.");
+        target.respond(data, 4, vec![note]).await?;
+        crate::metrics::interaction("button", "refused", 0.0);
+        return Ok(());
+    };
+    let content = data.content();
+    let page_size = data.config().limits.page_size;
+    match query::list_page(&content.library, tag.as_deref(), page, page_size) {
+        Ok(payload) => target.respond(data, UPDATE_MESSAGE, vec![payload]).await?,
+        Err(e) => target.respond(data, 4, vec![ephemeral(e.0)]).await?,
+    }
+    crate::metrics::interaction("button", "ok", 0.0);
+    Ok(())
+}

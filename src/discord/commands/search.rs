@@ -1,0 +1,30 @@
+//! `/search`.
+
+use super::autocomplete;
+use crate::discord::reply::answer;
+use crate::discord::state::{Ctx, Error};
+use crate::query;
+
+/// Search the briefings
+#[poise::command(slash_command, guild_only)]
+pub async fn search(
+    ctx: Ctx<'_>,
+    #[description = "Words to look for"]
+    #[max_length = 200]
+    query: String,
+    #[description = "Only briefings with this tag"]
+    #[autocomplete = "autocomplete::tag"]
+    #[max_length = 100]
+    tag: Option<String>,
+) -> Result<(), Error> {
+    let content = ctx.data().content();
+    let limits = ctx.data().config().limits.clone();
+    let result = query::search(
+        &content.search,
+        &query,
+        tag.as_deref(),
+        limits.search_results,
+        limits.max_query_len,
+    );
+    answer(ctx, result.map(|p| vec![p])).await
+}

@@ -1,0 +1,124 @@
+//! Everything the framework hands us besides a successful command: button clicks, and every
+//! kind of failure, each answered with a short note only the caller sees. Internals (errors,
+//! paths) go to the log, never to the member.
+
+use super::commands::handle_list_button;
+use super::reply::{ephemeral, Invocation, Target};
+use super::state::{Ctx, Data, Error, FrameworkError};
+use poise::serenity_prelude as serenity;
+use std::sync::Arc;
+use std::time::Instant;
+
+pub fn pre_command(ctx: Ctx<'_>) -> poise::BoxFuture<'_, ()> {
+    Box::pin(async move {
+        let guard = ctx.data().begin_interaction();
+        ctx.set_invocation_data(Invocation {
+            started: Instant::now(),
+            _in_flight: guard,
+        })
+        .await;
+    })
+}
+
+pub fn event_handler<'a>(
+    _ctx: &'a serenity::Context,
+    event: &'a serenity::FullEvent,
+    _framework: poise::FrameworkContext<'a, Arc<Data>, Error>,
+    data: &'a Arc<Data>,
+) -> poise::BoxFuture<'a, Result<(), Error>> {
+    Box::pin(async move {
+        if let serenity::FullEvent::InteractionCreate {
+            interaction: serenity::Interaction::Component(click),
+        } = event
+        {
+            let _guard = data.begin_interaction();
+            let span = tracing::info_span!("interaction", id = click.id.get(), kind = "button");
+            let _enter = span.enter();
+            handle_list_button(data, click.id.get(), &click.token, &click.data.custom_id).await?;
+        }
+        Ok(())
+    })
+}
+
+const SORRY: &str = "Something went wrong on my side. Please try again in a moment.";
+
+pub fn on_error(error: FrameworkError<'_>) -> poise::BoxFuture<'_, ()> {
+    Box::pin(async move {
+        match error {
+            FrameworkError::Command { error, ctx, .. } => {
+                tracing::error!(command = %ctx.command().qualified_name, error = %format!("{error:#}"), "command failed");
+                tell(ctx, SORRY, "error").await;
+            }
+            FrameworkError::ArgumentParse { ctx, error, .. } => {
+                tracing::info!(command = %ctx.command().qualified_name, %error, "bad option value");
+                tell(ctx, "I couldn't read one of the options. Pick a value from the suggestions, or check its type.", "bad_input").await;
+            }
+            FrameworkError::CommandStructureMismatch {
+                ctx, description, ..
+            } => {
+                tracing::warn!(command = %ctx.command.qualified_name, description, "command shape does not match the registered one");
+                tell(poise::Context::Application(ctx), "This command has changed since Discord last heard of it. Try again in a minute.", "bad_input").await;
+            }
+            FrameworkError::GuildOnly { ctx, .. } => {
+                tell(ctx, "This command works in servers only.", "refused").await
+            }
+            FrameworkError::SubcommandRequired { ctx } => {
+                tell(ctx, "Pick one of the subcommands.", "bad_input").await
+            }
+            FrameworkError::UnknownInteraction {
+                ctx,
+                framework,
+                interaction,
+                ..
+            } => {
+                tracing::info!(command = %interaction.data.name, "unknown command");
+                let target = Target {
+                    id: interaction.id.get(),
+                    token: &interaction.token,
+                };
+                let note = ephemeral(
+                    "I don't know this command. It may have been removed; try again in a minute.",
+                );
+                if let Err(e) = target.respond(framework.user_data, 4, vec![note]).await {
+                    tracing::warn!(error = %e, "could not answer an unknown command");
+                }
+                let _ = ctx;
+                crate::metrics::interaction("unknown", "refused", 0.0);
+            }
+            FrameworkError::EventHandler { error, .. } => {
+                tracing::error!(error = %format!("{error:#}"), "event handler failed");
+            }
+            other => {
+                if let Some(ctx) = other.ctx() {
+                    tell(ctx, SORRY, "error").await;
+                }
+                tracing::error!(error = %other, "framework error");
+            }
+        }
+    })
+}
+
+/// Tells the caller `text`, as the response or, if one was already sent, as a follow-up.
+async fn tell(ctx: Ctx<'_>, text: &str, outcome: &str) {
+    let Ok(target) = Target::of(ctx) else { return };
+    let data = ctx.data();
+    if target
+        .respond(data, 4, vec![ephemeral(text)])
+        .await
+        .is_err()
+    {
+        let path = format!("/webhooks/{}/{}", data.application_id, target.token);
+        if let Err(e) = data
+            .rest
+            .post(
+                &path,
+                &ephemeral(text),
+                super::rest::RetryPolicy::INTERACTION,
+            )
+            .await
+        {
+            tracing::warn!(error = %e, "could not tell the caller about an error");
+        }
+    }
+    super::reply::record(ctx, outcome).await;
+}

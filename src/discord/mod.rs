@@ -1,0 +1,187 @@
+//! The only place serenity and poise live: connecting to the gateway, registering and
+//! answering slash commands, and sending through briefbot's own REST client (`rest`).
+//!
+//! Start-up: check the token and the gateway endpoint through `discord.api_base` (so a test
+//! server or proxy is never silently bypassed), load the briefings, connect; on the first READY
+//! only, register commands and start the folder watcher. On SIGINT/SIGTERM: disconnect, let
+//! in-flight answers finish (at most 10 s), return.
+
+mod commands;
+mod events;
+mod register;
+mod reply;
+pub mod rest;
+mod state;
+
+use crate::config::{Config, Shards};
+use crate::content::Content;
+use anyhow::Context as _;
+use poise::serenity_prelude as serenity;
+use rest::{Rest, RetryPolicy};
+use state::Data;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Discord's own REST base; anything else is a proxy or a test server.
+const DISCORD: &str = "https://discord.com";
+/// How long shutdown waits for answers already being sent.
+const DRAIN: Duration = Duration::from_secs(10);
+
+/// Runs the bot until SIGINT or SIGTERM.
+pub async fn run(config: Config, config_path: PathBuf, token: String) -> anyhow::Result<()> {
+    let config = Arc::new(config);
+    let api_base = config.discord.api_base.clone();
+    let rest = Rest::new(&api_base, &token)?;
+
+    let app = rest
+        .get("/oauth2/applications/@me", RetryPolicy::PATIENT)
+        .await
+        .map_err(|e| match e.status() {
+            Some(401) => anyhow::anyhow!(
+                "Discord rejected the bot token (401): check {}",
+                config.discord.token_env
+            ),
+            _ => anyhow::anyhow!("cannot reach Discord's API at {api_base}: {e}"),
+        })?;
+    let application_id: u64 = app["id"]
+        .as_str()
+        .and_then(|s| s.parse().ok())
+        .context("Discord sent no application id")?;
+    // Serenity falls back to Discord's own gateway when this call fails; with a proxy or test
+    // server configured that would be a surprise, so fail here instead.
+    rest.get("/gateway", RetryPolicy::PATIENT).await.map_err(|e| {
+        anyhow::anyhow!("cannot get the gateway address from {api_base}/api/v10/gateway: {e}; not connecting anywhere else")
+    })?;
+
+    let content = {
+        let config = Arc::clone(&config);
+        tokio::task::spawn_blocking(move || Content::load(&config, None)).await??
+    };
+    content.log_problems();
+    tracing::info!(
+        loaded = content.library.len(),
+        skipped = content.report.skipped(),
+        "briefings loaded"
+    );
+    let data = Arc::new(Data::new(
+        Arc::clone(&config),
+        Arc::new(content),
+        config_path,
+        rest,
+        application_id,
+    ));
+
+    let http = if api_base == DISCORD {
+        serenity::HttpBuilder::new(&token)
+    } else {
+        // Serenity only honours a proxy with its own rate limiter off; `rest` retries instead.
+        serenity::HttpBuilder::new(&token)
+            .proxy(api_base.as_str())
+            .ratelimiter_disabled(true)
+    }
+    .application_id(application_id.into())
+    .build();
+
+    let setup_data = Arc::clone(&data);
+    let framework = poise::Framework::builder()
+        .options(poise::FrameworkOptions {
+            commands: commands::all(),
+            on_error: events::on_error,
+            pre_command: events::pre_command,
+            event_handler: events::event_handler,
+            ..Default::default()
+        })
+        // poise runs this on the first READY only, so a re-identify does not register again.
+        .setup(move |_ctx, ready, framework| {
+            Box::pin(async move {
+                let commands = poise::builtins::create_application_commands(&framework.options().commands);
+                let ready_guilds: Vec<u64> = ready.guilds.iter().map(|g| g.id.get()).collect();
+                let config = setup_data.config();
+                if let Err(e) = register::register(&setup_data.rest, application_id, &commands, &config.discord.guild_ids, &ready_guilds).await {
+                    tracing::error!(error = %format!("{e:#}"), "registering commands failed; existing registrations stay");
+                }
+                Ok(setup_data)
+            })
+        })
+        .build();
+
+    let mut client = serenity::ClientBuilder::new_with_http(http, serenity::GatewayIntents::GUILDS)
+        .framework(framework)
+        .await
+        .context("cannot create the Discord client")?;
+
+    let _watcher = if config.briefings.watch {
+        Some(start_watcher(&data, &config)?)
+    } else {
+        None
+    };
+    let (stopping, mut stop_seen) = tokio::sync::watch::channel(false);
+    let shard_manager = Arc::clone(&client.shard_manager);
+    let stop = tokio::spawn(async move {
+        wait_for_signal().await;
+        tracing::info!("shutting down");
+        stopping.send_replace(true);
+        shard_manager.shutdown_all().await;
+    });
+    if let Some(listen) = config.ops.as_ref().map(|o| o.listen) {
+        let stopped = async move {
+            let _ = stop_seen.wait_for(|s| *s).await;
+        };
+        tokio::spawn(async move {
+            if let Err(e) = crate::ops::serve(listen, stopped).await {
+                tracing::error!(error = %format!("{e:#}"), "ops endpoint stopped");
+            }
+        });
+    }
+
+    let result = match config.discord.shards {
+        Shards::Auto => client.start_autosharded().await,
+        Shards::Count(n) => client.start_shards(n).await,
+    };
+    stop.abort();
+    if tokio::time::timeout(DRAIN, data.wait_idle()).await.is_err() {
+        tracing::warn!("some answers were still being sent after {DRAIN:?}; exiting anyway");
+    }
+    result.context("the gateway connection failed")?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+fn start_watcher(data: &Arc<Data>, config: &Config) -> anyhow::Result<notify::RecommendedWatcher> {
+    let data = Arc::clone(data);
+    let dir = config.briefings.dir.clone();
+    crate::watch::watch_folder(&dir, move || {
+        let data = Arc::clone(&data);
+        async move {
+            let reloaded = tokio::task::spawn_blocking(move || {
+                let old = data.content();
+                Content::load(&data.config(), Some(&old)).map(|new| {
+                    new.log_problems();
+                    tracing::info!(changes = %new.changes_since(&old), "briefings folder changed");
+                    data.set_content(Arc::new(new));
+                })
+            })
+            .await;
+            if let Ok(Err(e)) = reloaded {
+                tracing::warn!(error = %format!("{e:#}"), "reload failed; serving the previous briefings");
+            }
+        }
+    })
+    .with_context(|| format!("cannot watch the briefings folder `{}`", dir.display()))
+}
+
+async fn wait_for_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .expect("SIGTERM handler");
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}

@@ -1,0 +1,572 @@
+//! Answers to members' questions, as plain values: which briefing or section a command means,
+//! the `/briefings` pages and their buttons, `/search` results and autocomplete choices.
+//! The Discord layer only maps options in and payloads out, so all of this is tested here.
+
+use crate::briefing::{Briefing, Library, SectionCatalog};
+use crate::render::{self, ActionRow, Button, Embed, EmbedField, EmbedFooter, MessagePayload};
+use crate::search::SearchIndex;
+use std::fmt;
+use std::sync::Arc;
+
+/// Autocomplete answers at most this many choices (Discord's limit).
+pub const MAX_CHOICES: usize = 25;
+/// Discord's limit for a choice's name and value.
+const CHOICE_LEN: usize = 100;
+/// Prefix of the `/briefings` paging buttons' `custom_id`.
+const LIST_BUTTON: &str = "brf:list:";
+
+/// A short, friendly message for the caller (sent ephemeral). Never holds internals.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserError(pub String);
+
+impl fmt::Display for UserError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// One autocomplete choice: what the member sees, and the value the command receives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choice {
+    pub name: String,
+    pub value: String,
+}
+
+/// The briefing a command option names; no option (or an empty one) means the newest.
+pub fn find_briefing<'a>(
+    lib: &'a Library,
+    id: Option<&str>,
+) -> Result<&'a Arc<Briefing>, UserError> {
+    let wanted = id.map(str::trim).filter(|s| !s.is_empty());
+    let found = match wanted {
+        None => lib.latest(),
+        Some(id) => lib.get(id),
+    };
+    found.ok_or_else(|| match wanted {
+        _ if lib.is_empty() => UserError("No briefings are published yet.".into()),
+        None => UserError("No briefings are published yet.".into()),
+        Some(id) => UserError(format!(
+            "I couldn't find a briefing called `{}`. Recent briefings: {}. Start typing in the `briefing` option to pick one.",
+            clip(&sanitize(id), 80),
+            recent_ids(lib)
+        )),
+    })
+}
+
+/// `/brief`: every section of the briefing.
+pub fn brief(lib: &Library, id: Option<&str>) -> Result<Vec<MessagePayload>, UserError> {
+    Ok(render::render_briefing(find_briefing(lib, id)?))
+}
+
+/// One section of a briefing, named by key (`whats_next`, `whats-next`) or any heading alias.
+pub fn section(
+    lib: &Library,
+    catalog: &SectionCatalog,
+    id: Option<&str>,
+    name: &str,
+) -> Result<Vec<MessagePayload>, UserError> {
+    let b = find_briefing(lib, id)?;
+    let key = catalog.key_for(&name.trim().replace('-', "_"));
+    match b.section(key.as_str()) {
+        Some(s) => Ok(render::render_section(b, s)),
+        None => {
+            let shown = catalog
+                .get(key.as_str())
+                .map_or_else(|| sanitize(name), |d| d.title.clone());
+            let has: Vec<&str> = b.sections.iter().map(|s| s.heading.as_str()).collect();
+            Err(UserError(format!(
+                "“{}” has no {} section. It has: {}.",
+                clip(&b.title, 120),
+                clip(&shown, 80),
+                has.join(", ")
+            )))
+        }
+    }
+}
+
+/// A page of `/briefings`, newest first, with Previous/Next buttons carrying the state.
+pub fn list_page(
+    lib: &Library,
+    tag: Option<&str>,
+    page: usize,
+    page_size: usize,
+) -> Result<MessagePayload, UserError> {
+    let tag = tag
+        .map(|t| t.trim().trim_start_matches('#').to_lowercase())
+        .filter(|t| !t.is_empty());
+    let matching: Vec<&Arc<Briefing>> = match &tag {
+        Some(t) => lib.with_tag(t).collect(),
+        None => lib.newest_first().collect(),
+    };
+    if matching.is_empty() {
+        return Err(UserError(match &tag {
+            Some(t) => format!(
+                "No briefing is tagged `{}`. Tags: {}.",
+                clip(&sanitize(t), 50),
+                tag_list(lib)
+            ),
+            None => "No briefings are published yet.".into(),
+        }));
+    }
+    let pages = matching.len().div_ceil(page_size.max(1));
+    // A button from before a reload may point past the end: show the last page instead.
+    let page = page.clamp(1, pages);
+    let lines: Vec<String> = matching
+        .iter()
+        .skip((page - 1) * page_size)
+        .take(page_size)
+        .map(|b| {
+            format!(
+                "**{}** · {}\n`{}`",
+                clip(&b.title, 150),
+                b.date_label(),
+                b.id
+            )
+        })
+        .collect();
+    let title = match &tag {
+        Some(t) => format!("Briefings tagged #{}", clip(t, 100)),
+        None => "Briefings".to_string(),
+    };
+    let tag_part = tag.as_deref().unwrap_or("");
+    let mut payload = MessagePayload::with_embeds(vec![Embed {
+        title: Some(title),
+        description: Some(lines.join("\n\n")),
+        footer: Some(EmbedFooter {
+            text: format!("Page {page} of {pages} · {} briefing(s)", matching.len()),
+        }),
+        ..Embed::default()
+    }]);
+    if pages > 1 {
+        payload.components = vec![ActionRow::buttons(vec![
+            Button::secondary(
+                "Previous",
+                list_button_id(page.saturating_sub(1).max(1), tag_part),
+                page == 1,
+            ),
+            Button::secondary(
+                "Next",
+                list_button_id((page + 1).min(pages), tag_part),
+                page == pages,
+            ),
+        ])];
+    }
+    Ok(payload)
+}
+
+/// `custom_id` of a paging button: the page and the tag, so it works after a restart.
+fn list_button_id(page: usize, tag: &str) -> String {
+    // Tags are short slugs in practice; cut a pathological one so the id stays within 100.
+    let id = format!("{LIST_BUTTON}{page}:");
+    let room = render::limits::CUSTOM_ID - id.chars().count();
+    format!("{id}{}", tag.chars().take(room).collect::<String>())
+}
+
+/// Reads a paging button's `custom_id`; `None` for anything briefbot did not make.
+pub fn parse_list_button(custom_id: &str) -> Option<(usize, Option<String>)> {
+    let rest = custom_id.strip_prefix(LIST_BUTTON)?;
+    let (page, tag) = rest.split_once(':')?;
+    let page: usize = page.parse().ok().filter(|p| (1..=100_000).contains(p))?;
+    Some((page, (!tag.is_empty()).then(|| tag.to_string())))
+}
+
+/// `/search`: the best matches with the match in bold, or a friendly "nothing found".
+pub fn search(
+    index: &SearchIndex,
+    query: &str,
+    tag: Option<&str>,
+    limit: usize,
+    max_len: usize,
+) -> Result<MessagePayload, UserError> {
+    let query = query.trim();
+    if query.is_empty() {
+        return Err(UserError("Type a word or two to search for.".into()));
+    }
+    if query.chars().count() > max_len {
+        return Err(UserError(format!(
+            "Search queries are limited to {max_len} characters."
+        )));
+    }
+    let tag = tag.map(str::trim).filter(|t| !t.is_empty());
+    let hits = index
+        .search(query, tag, limit)
+        .map_err(|_| UserError("Search is unavailable right now; please try again.".into()))?;
+    let shown_query = clip(&sanitize(query), 100);
+    if hits.is_empty() {
+        return Ok(MessagePayload::with_content(format!(
+            "No briefing matches “{shown_query}”."
+        )));
+    }
+    let fields = hits
+        .iter()
+        .map(|h| EmbedField {
+            name: clip(
+                &format!("{} — {}", h.title, h.heading),
+                render::limits::FIELD_NAME,
+            ),
+            value: clip(
+                &format!(
+                    "{}\n`/section briefing:{} name:{}`",
+                    h.snippet, h.briefing_id, h.section_key
+                ),
+                render::limits::FIELD_VALUE,
+            ),
+            inline: false,
+        })
+        .collect();
+    Ok(MessagePayload::with_embeds(vec![Embed {
+        title: Some(clip(
+            &format!("Search: {shown_query}"),
+            render::limits::EMBED_TITLE,
+        )),
+        fields,
+        ..Embed::default()
+    }]))
+}
+
+/// Briefing ids for an autocomplete, best match first: id prefix, then a word of the title,
+/// then anywhere; newest first within each rank.
+pub fn complete_briefings(lib: &Library, partial: &str) -> Vec<Choice> {
+    let needle = partial.trim().to_lowercase();
+    let mut ranked: Vec<(u8, usize, &Arc<Briefing>)> = lib
+        .newest_first()
+        .enumerate()
+        .filter(|(_, b)| b.id.chars().count() <= CHOICE_LEN)
+        .filter_map(|(age, b)| rank(&needle, &b.id, &b.title).map(|r| (r, age, b)))
+        .collect();
+    ranked.sort_by_key(|(r, age, _)| (*r, *age));
+    ranked
+        .into_iter()
+        .take(MAX_CHOICES)
+        .map(|(_, _, b)| Choice {
+            name: clip(
+                &format!("{} ({})", b.title, b.date.format("%Y-%m-%d")),
+                CHOICE_LEN,
+            ),
+            value: b.id.clone(),
+        })
+        .collect()
+}
+
+/// Tags for an autocomplete, most used first among equally good matches.
+pub fn complete_tags(lib: &Library, partial: &str) -> Vec<Choice> {
+    let needle = partial.trim().trim_start_matches('#').to_lowercase();
+    let mut ranked: Vec<(u8, usize, &str)> = lib
+        .tags()
+        .filter(|(t, _)| t.chars().count() <= CHOICE_LEN)
+        .filter_map(|(t, n)| rank(&needle, t, "").map(|r| (r, usize::MAX - n, t)))
+        .collect();
+    ranked.sort();
+    ranked
+        .into_iter()
+        .take(MAX_CHOICES)
+        .map(|(_, _, t)| Choice {
+            name: t.to_string(),
+            value: t.to_string(),
+        })
+        .collect()
+}
+
+/// Sections of the chosen (or newest) briefing for `/section name`; without a briefing that
+/// exists, every known section.
+pub fn complete_sections(
+    lib: &Library,
+    catalog: &SectionCatalog,
+    id: Option<&str>,
+    partial: &str,
+) -> Vec<Choice> {
+    let needle = partial.trim().to_lowercase();
+    let options: Vec<(String, String)> = match find_briefing(lib, id) {
+        Ok(b) => b
+            .sections
+            .iter()
+            .map(|s| (s.heading.clone(), s.key.to_string()))
+            .collect(),
+        Err(_) => catalog
+            .defs()
+            .iter()
+            .map(|d| (d.title.clone(), d.key.to_string()))
+            .collect(),
+    };
+    let mut ranked: Vec<(u8, usize, Choice)> = options
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, (heading, key))| {
+            rank(&needle, &key, &heading).map(|r| {
+                (
+                    r,
+                    i,
+                    Choice {
+                        name: clip(&heading, CHOICE_LEN),
+                        value: key,
+                    },
+                )
+            })
+        })
+        .collect();
+    ranked.sort_by_key(|(r, i, _)| (*r, *i));
+    ranked
+        .into_iter()
+        .take(MAX_CHOICES)
+        .map(|(_, _, c)| c)
+        .collect()
+}
+
+/// How well `needle` matches an id and a title: 0 exact, 1 id prefix, 2 word prefix, 3 anywhere.
+fn rank(needle: &str, id: &str, title: &str) -> Option<u8> {
+    if needle.is_empty() {
+        return Some(3);
+    }
+    let id = id.to_lowercase();
+    let title = title.to_lowercase();
+    if id == needle {
+        Some(0)
+    } else if id.starts_with(needle)
+        || id
+            .rsplit('/')
+            .next()
+            .is_some_and(|last| last.starts_with(needle))
+    {
+        Some(1)
+    } else if title.starts_with(needle) || title.split_whitespace().any(|w| w.starts_with(needle)) {
+        Some(2)
+    } else if id.contains(needle) || title.contains(needle) {
+        Some(3)
+    } else {
+        None
+    }
+}
+
+fn recent_ids(lib: &Library) -> String {
+    lib.newest_first()
+        .take(5)
+        .map(|b| format!("`{}`", b.id))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn tag_list(lib: &Library) -> String {
+    let tags: Vec<String> = lib.tags().take(15).map(|(t, _)| format!("`{t}`")).collect();
+    if tags.is_empty() {
+        "none yet".into()
+    } else {
+        tags.join(", ")
+    }
+}
+
+/// Member input echoed back: no Markdown or mention syntax survives, and no control characters.
+fn sanitize(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_control())
+        .map(|c| {
+            if matches!(c, '`' | '*' | '_' | '~' | '|' | '@' | '<' | '>') {
+                '\''
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// At most `max` characters, with an ellipsis when cut.
+fn clip(s: &str, max: usize) -> String {
+    render::truncate(s, max).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::briefing::{Section, SectionKey};
+    use chrono::{TimeZone, Utc};
+
+    fn briefing(id: &str, title: &str, day: u32, tags: &[&str]) -> Briefing {
+        Briefing {
+            id: id.into(),
+            title: title.into(),
+            date: Utc.with_ymd_and_hms(2026, 11, day, 0, 0, 0).unwrap(),
+            date_only: true,
+            tags: tags.iter().map(|t| t.to_string()).collect(),
+            source: None,
+            lang: "en".into(),
+            sections: vec![Section {
+                key: SectionKey::new("whats_next"),
+                heading: "What's Next?".into(),
+                body: format!("Next for {title}."),
+            }],
+        }
+    }
+
+    fn library(n: u32) -> Library {
+        Library::from_briefings(
+            (1..=n)
+                .map(|i| {
+                    briefing(
+                        &format!("b{i:02}"),
+                        &format!("Story {i}"),
+                        i.min(28),
+                        if i % 2 == 0 { &["even"] } else { &["odd"] },
+                    )
+                })
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn missing_briefing_names_recent_ones_and_echoes_input_safely() {
+        let lib = library(3);
+        let err = find_briefing(&lib, Some("@everyone `x`")).unwrap_err();
+        assert!(
+            err.0.contains("Recent briefings: `b03`, `b02`, `b01`"),
+            "{err}"
+        );
+        assert!(
+            !err.0.contains("@everyone") && err.0.contains("'everyone 'x'"),
+            "{err}"
+        );
+        assert_eq!(find_briefing(&lib, None).unwrap().id, "b03");
+        assert_eq!(find_briefing(&lib, Some("  ")).unwrap().id, "b03");
+        assert!(find_briefing(&Library::default(), None)
+            .unwrap_err()
+            .0
+            .contains("No briefings"));
+    }
+
+    #[test]
+    fn path_like_ids_never_leave_the_library() {
+        let lib = library(2);
+        for id in [
+            "../../etc/passwd",
+            "/etc/passwd",
+            "b01/../../x",
+            "..",
+            "%2e%2e/",
+        ] {
+            assert!(find_briefing(&lib, Some(id)).is_err(), "{id}");
+        }
+    }
+
+    #[test]
+    fn missing_section_lists_the_ones_there_are() {
+        let lib = library(1);
+        let err = section(&lib, &SectionCatalog::default(), None, "whats_happening").unwrap_err();
+        assert_eq!(
+            err.0,
+            "“Story 1” has no What's Happening? section. It has: What's Next?."
+        );
+        assert!(section(&lib, &SectionCatalog::default(), None, "whats-next").is_ok());
+        assert!(section(
+            &lib,
+            &SectionCatalog::default(),
+            Some("b01"),
+            "What's next?"
+        )
+        .is_ok());
+    }
+
+    #[test]
+    fn pages_carry_their_state_in_the_buttons() {
+        let lib = library(23);
+        let first = list_page(&lib, None, 1, 10).unwrap();
+        assert_eq!(
+            first.embeds[0].footer.as_ref().unwrap().text,
+            "Page 1 of 3 · 23 briefing(s)"
+        );
+        let buttons = &first.components[0].components;
+        assert!(buttons[0].disabled && !buttons[1].disabled);
+        assert_eq!(parse_list_button(&buttons[1].custom_id), Some((2, None)));
+
+        let tagged = list_page(&lib, Some("#Even"), 2, 10).unwrap();
+        let next = &tagged.components[0].components[1];
+        assert!(next.disabled, "page 2 of 2 has no next");
+        assert_eq!(
+            parse_list_button(&tagged.components[0].components[0].custom_id),
+            Some((1, Some("even".into())))
+        );
+        // After a reload shrank the list, an old button shows the last page.
+        let late = list_page(&lib, None, 9, 10).unwrap();
+        assert!(late.embeds[0]
+            .footer
+            .as_ref()
+            .unwrap()
+            .text
+            .starts_with("Page 3 of 3"));
+        assert!(render::limits::check(&late).is_ok());
+        assert!(list_page(&lib, Some("nope"), 1, 10)
+            .unwrap_err()
+            .0
+            .contains("`even`, `odd`"));
+    }
+
+    #[test]
+    fn forged_button_ids_are_rejected() {
+        for id in [
+            "",
+            "brf:list:",
+            "brf:list:x:",
+            "brf:list:0:",
+            "brf:list:-1:",
+            "brf:list:99999999999999999999:",
+            "other:1:",
+            "brf:list:1",
+        ] {
+            assert_eq!(parse_list_button(id), None, "{id:?}");
+        }
+        let long_tag = "t".repeat(300);
+        assert!(list_button_id(7, &long_tag).chars().count() <= render::limits::CUSTOM_ID);
+    }
+
+    #[test]
+    fn autocomplete_is_capped_and_ranks_prefixes_first() {
+        let mut many: Vec<Briefing> = (0..40)
+            .map(|i| briefing(&format!("x{i:02}"), "Other", 1, &[]))
+            .collect();
+        many.push(briefing("sahel", "Sahel alliance", 2, &[]));
+        many.push(briefing("mali-sahel", "Mali", 3, &[]));
+        let lib = Library::from_briefings(many);
+        assert_eq!(complete_briefings(&lib, "").len(), MAX_CHOICES);
+        let sahel: Vec<String> = complete_briefings(&lib, "sah")
+            .into_iter()
+            .map(|c| c.value)
+            .collect();
+        assert_eq!(sahel, ["sahel", "mali-sahel"]);
+        assert_eq!(
+            complete_briefings(&lib, "sahel")[0].name,
+            "Sahel alliance (2026-11-02)"
+        );
+        assert!(complete_briefings(&lib, "zzz").is_empty());
+    }
+
+    #[test]
+    fn section_choices_follow_the_chosen_briefing() {
+        let lib = library(2);
+        let catalog = SectionCatalog::default();
+        let choices = complete_sections(&lib, &catalog, Some("b01"), "");
+        assert_eq!(
+            choices,
+            [Choice {
+                name: "What's Next?".into(),
+                value: "whats_next".into()
+            }]
+        );
+        assert_eq!(
+            complete_sections(&lib, &catalog, Some("missing"), "why")[0].value,
+            "why_it_matters"
+        );
+    }
+
+    #[test]
+    fn search_answers_fit_discord_and_refuse_bad_queries() {
+        let lib = library(3);
+        let index = SearchIndex::build(&lib).unwrap();
+        let found = search(&index, "story", None, 5, 200).unwrap();
+        assert_eq!(found.embeds[0].fields.len(), 3);
+        assert!(render::limits::check(&found).is_ok());
+        let none = search(&index, "zebra", None, 5, 200).unwrap();
+        assert!(none.content.starts_with("No briefing matches"));
+        assert!(search(&index, "   ", None, 5, 200).is_err());
+        assert!(search(&index, &"a".repeat(201), None, 5, 200)
+            .unwrap_err()
+            .0
+            .contains("200"));
+    }
+}

@@ -1,0 +1,265 @@
+//! One delivery, (digest, fire time): opened in the ledger before anything is sent, content
+//! chosen from the library snapshot of that moment (or the choice recorded by an interrupted
+//! attempt), each message sent with its nonce and recorded as it goes, closed after. A crash
+//! at any point leaves a pending row that the next start resumes with the same nonces, which
+//! Discord deduplicates (`enforce_nonce`): nothing lost, nothing doubled.
+
+use super::inner::Inner;
+use super::poster::PostError;
+use crate::config::WhenEmpty;
+use crate::digest::{entries_by_id, render_delivery, select_content, DigestSpec};
+use crate::render::MessagePayload;
+use crate::store::{DeliveryStatus, StoreError};
+use chrono::{DateTime, Utc};
+use std::collections::HashSet;
+use std::sync::Arc;
+use tracing::Instrument;
+
+/// What became of one delivery.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Sent {
+        messages: usize,
+    },
+    /// Nothing to post and `when_empty = "skip"`.
+    SkippedEmpty,
+    /// The ledger had this fire closed already (e.g. sent before a restart).
+    AlreadyClosed(DeliveryStatus),
+    /// The digest was paused or removed before its turn came.
+    NotDue,
+    /// Recorded as failed; `paused` when the channel is gone or forbidden.
+    Failed {
+        error: String,
+        paused: bool,
+    },
+    /// Shutdown (or a store error) stopped it midway; it stays pending and resumes at start.
+    Interrupted,
+}
+
+/// Why sending one message stopped.
+pub(super) enum SendStop {
+    Failed(PostError),
+    Interrupted,
+}
+
+/// Delivers `fires` of one digest in order, one delivery of this digest at a time. Scheduled
+/// fires re-check the digest first: it may have been paused or removed meanwhile.
+pub(super) async fn deliver_fires(
+    inner: Arc<Inner>,
+    key: String,
+    gate: Arc<tokio::sync::Mutex<()>>,
+    fires: Vec<DateTime<Utc>>,
+    manual: bool,
+) -> Vec<Outcome> {
+    let Ok(_permit) = inner.limiter.acquire().await else {
+        return vec![];
+    };
+    let _turn = gate.lock().await;
+    let mut outcomes = Vec::with_capacity(fires.len());
+    for fire in fires {
+        if inner.stop.is_cancelled() && !manual {
+            break;
+        }
+        let spec = inner.spec(&key);
+        let outcome = match spec {
+            Some(spec) if manual || !spec.paused => deliver(&inner, &spec, fire).await,
+            _ => Outcome::NotDue,
+        };
+        outcomes.push(outcome);
+    }
+    outcomes
+}
+
+async fn deliver(inner: &Arc<Inner>, spec: &Arc<DigestSpec>, fire: DateTime<Utc>) -> Outcome {
+    let span = tracing::info_span!("digest_delivery", digest = %spec.key, fire = fire.timestamp());
+    async {
+        match try_deliver(inner, spec, fire).await {
+            Ok(outcome) => outcome,
+            Err(e) => {
+                tracing::error!(error = %e, "delivery left pending: the store failed");
+                Outcome::Interrupted
+            }
+        }
+    }
+    .instrument(span)
+    .await
+}
+
+async fn try_deliver(
+    inner: &Arc<Inner>,
+    spec: &Arc<DigestSpec>,
+    fire: DateTime<Utc>,
+) -> Result<Outcome, StoreError> {
+    let store = &inner.deps.store;
+    let key = spec.key.clone();
+    let now = inner.now();
+    let row = store.call({
+        let key = key.clone();
+        move |s| s.begin(&key, fire, now)
+    });
+    let row = row.await?;
+    if row.status.is_closed() {
+        tracing::info!(
+            status = row.status.as_str(),
+            "already recorded; not sent again"
+        );
+        return Ok(Outcome::AlreadyClosed(row.status));
+    }
+    let (payloads, empty) = content(inner, spec, fire, row.briefings.as_deref()).await?;
+    if empty && spec.when_empty == WhenEmpty::Skip {
+        let now = inner.now();
+        store
+            .call(move |s| s.record_skipped_empty(&key, fire, now))
+            .await?;
+        tracing::info!("nothing new to post; skipped");
+        return Ok(Outcome::SkippedEmpty);
+    }
+    let mut ids = row.message_ids.clone();
+    let mut attempts = 0;
+    for (i, payload) in payloads.iter().enumerate().skip(ids.len()) {
+        match send(inner, spec.channel_id, payload, &mut attempts).await {
+            Ok(id) => ids.push(id),
+            Err(SendStop::Interrupted) => {
+                tracing::warn!(
+                    sent = ids.len(),
+                    "interrupted by shutdown; resumes at start"
+                );
+                return Ok(Outcome::Interrupted);
+            }
+            Err(SendStop::Failed(e)) => return fail(inner, spec, fire, e, attempts).await,
+        }
+        // Progress before the last message, so a resumed delivery skips what was sent; the
+        // last one is recorded with the close below.
+        if i + 1 < payloads.len() {
+            let (key, ids, now) = (key.clone(), ids.clone(), inner.now());
+            store
+                .call(move |s| s.record_progress(&key, fire, &ids, now))
+                .await?;
+        }
+    }
+    let (channel, messages, now) = (spec.channel_id, ids.len(), inner.now());
+    store
+        .call(move |s| s.record_sent(&key, fire, channel, &ids, attempts, now))
+        .await?;
+    tracing::info!(messages, attempts, "digest delivered");
+    Ok(Outcome::Sent { messages })
+}
+
+/// The messages of this delivery, and whether it has nothing to carry. The briefings are
+/// chosen once and recorded, so a resumed delivery sends what the first attempt chose.
+async fn content(
+    inner: &Arc<Inner>,
+    spec: &Arc<DigestSpec>,
+    fire: DateTime<Utc>,
+    chosen: Option<&[String]>,
+) -> Result<(Vec<MessagePayload>, bool), StoreError> {
+    let snapshot = (inner.deps.library)();
+    let library = snapshot.library();
+    let entries = match chosen {
+        Some(ids) => entries_by_id(spec, library, ids),
+        None => {
+            let posted = if spec.only_new {
+                let (key, channel) = (spec.key.clone(), spec.channel_id);
+                let posted = inner.deps.store.call(move |s| s.posted_ids(&key, channel));
+                posted.await?
+            } else {
+                HashSet::new()
+            };
+            let entries = select_content(spec, library, &posted);
+            let ids: Vec<String> = entries.iter().map(|e| e.briefing.id.clone()).collect();
+            let key = spec.key.clone();
+            let record = inner
+                .deps
+                .store
+                .call(move |s| s.set_briefings(&key, fire, &ids));
+            record.await?;
+            entries
+        }
+    };
+    let empty = entries.is_empty();
+    Ok((render_delivery(spec, fire, entries), empty))
+}
+
+/// Sends one message: 429 waited out for its Retry-After, 5xx and connection errors retried
+/// with exponential backoff, within the retry policy. Shutdown interrupts the waits at once
+/// and the send itself when the shutdown grace is over.
+pub(super) async fn send(
+    inner: &Inner,
+    channel_id: u64,
+    payload: &MessagePayload,
+    attempts: &mut u32,
+) -> Result<u64, SendStop> {
+    let policy = &inner.options.retry;
+    let (mut failures, mut rate_limits) = (0u32, 0u32);
+    loop {
+        *attempts += 1;
+        let result = tokio::select! {
+            r = inner.deps.poster.post(channel_id, payload) => r,
+            _ = inner.kill.cancelled() => return Err(SendStop::Interrupted),
+        };
+        let wait = match result {
+            Ok(id) => return Ok(id),
+            Err(PostError::RateLimited {
+                retry_after,
+                global,
+            }) if rate_limits < policy.max_rate_limit_waits => {
+                rate_limits += 1;
+                tracing::warn!(?retry_after, global, "rate limited; waiting");
+                retry_after
+            }
+            Err(e @ (PostError::Server { .. } | PostError::Other(_)))
+                if failures + 1 < policy.max_attempts =>
+            {
+                failures += 1;
+                let wait = policy.backoff_after(failures);
+                tracing::warn!(error = %e, attempt = failures, ?wait, "send failed; retrying");
+                wait
+            }
+            Err(e) => return Err(SendStop::Failed(e)),
+        };
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {}
+            _ = inner.stop.cancelled() => return Err(SendStop::Interrupted),
+        }
+    }
+}
+
+/// Records a failed delivery; a gone or forbidden channel also pauses the digest. Either
+/// way the guild's alert channel hears of it.
+async fn fail(
+    inner: &Arc<Inner>,
+    spec: &Arc<DigestSpec>,
+    fire: DateTime<Utc>,
+    error: PostError,
+    attempts: u32,
+) -> Result<Outcome, StoreError> {
+    let text = format!("channel {}: {error}", spec.channel_id);
+    let (key, now, recorded) = (spec.key.clone(), inner.now(), text.clone());
+    inner
+        .deps
+        .store
+        .call(move |s| s.record_failed(&key, fire, &recorded, attempts, now))
+        .await?;
+    let paused = matches!(error, PostError::Gone { .. });
+    let alert = if paused {
+        tracing::error!(error = %text, attempts, "channel gone or forbidden; digest paused");
+        inner.pause(&spec.key, &text).await?;
+        format!(
+            "⚠️ Digest **{}** is paused: {text}. Give the bot access to the channel (or choose \
+             another), then resume it with `/digest resume`.",
+            spec.name
+        )
+    } else {
+        tracing::error!(error = %text, attempts, "digest delivery failed");
+        format!(
+            "⚠️ Digest **{}** could not be delivered for <t:{}:f>: {text}.",
+            spec.name,
+            fire.timestamp()
+        )
+    };
+    inner.alert(spec, fire, alert).await;
+    Ok(Outcome::Failed {
+        error: text,
+        paused,
+    })
+}

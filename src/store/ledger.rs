@@ -1,0 +1,357 @@
+//! The delivery ledger, keyed by (digest, scheduled fire time), and the briefings each digest
+//! has posted. A delivery is `begin`-ed (pending) before anything is sent and closed after;
+//! every closing transition applies only to a pending row, so replaying one is harmless and a
+//! fire that was sent is never sent again.
+
+use super::{from_unix, id_to_sql, json_column, Store, StoreError};
+use chrono::{DateTime, Utc};
+use rusqlite::{params, OptionalExtension, Row, Transaction};
+use std::collections::{HashMap, HashSet};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeliveryStatus {
+    /// Begun and not closed: being sent, or interrupted (retried at start with the same nonces).
+    Pending,
+    Sent,
+    /// Not delivered on purpose: missed while down (catch-up policy) or too late to send.
+    Missed,
+    Failed,
+    /// Nothing to post and `when_empty = "skip"`.
+    SkippedEmpty,
+}
+
+impl DeliveryStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryStatus::Pending => "pending",
+            DeliveryStatus::Sent => "sent",
+            DeliveryStatus::Missed => "missed",
+            DeliveryStatus::Failed => "failed",
+            DeliveryStatus::SkippedEmpty => "skipped_empty",
+        }
+    }
+
+    fn parse(s: &str) -> Option<DeliveryStatus> {
+        [
+            DeliveryStatus::Pending,
+            DeliveryStatus::Sent,
+            DeliveryStatus::Missed,
+            DeliveryStatus::Failed,
+            DeliveryStatus::SkippedEmpty,
+        ]
+        .into_iter()
+        .find(|d| d.as_str() == s)
+    }
+
+    /// True once nothing more will be done for this fire.
+    pub fn is_closed(self) -> bool {
+        self != DeliveryStatus::Pending
+    }
+}
+
+/// One ledger row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivery {
+    pub digest_key: String,
+    pub fire_time: DateTime<Utc>,
+    pub status: DeliveryStatus,
+    pub attempts: u32,
+    /// Ids of the messages sent so far, in order: a resumed delivery skips these.
+    pub message_ids: Vec<u64>,
+    /// The briefing ids chosen for this fire, once chosen, so a resumed delivery sends the
+    /// same content under the same nonces.
+    pub briefings: Option<Vec<String>>,
+    pub last_error: Option<String>,
+    pub updated_at: DateTime<Utc>,
+}
+
+const COLUMNS: &str =
+    "digest_key, fire_time, status, attempts, message_ids, briefings, last_error, updated_at";
+
+impl Store {
+    /// Opens the ledger row of (key, fire) as pending, or returns the row already there
+    /// (whatever its status): callers go on only with a pending row.
+    pub fn begin(
+        &mut self,
+        key: &str,
+        fire: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<Delivery, StoreError> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO deliveries (digest_key, fire_time, status, updated_at)
+             VALUES (?1, ?2, 'pending', ?3) ON CONFLICT DO NOTHING",
+            params![key, fire.timestamp(), now.timestamp()],
+        )?;
+        let row = get(&tx, key, fire)?.expect("the row was just ensured");
+        tx.commit()?;
+        Ok(row)
+    }
+
+    pub fn delivery(&self, key: &str, fire: DateTime<Utc>) -> Result<Option<Delivery>, StoreError> {
+        Ok(get(&self.conn, key, fire)?)
+    }
+
+    /// Records which briefings a pending delivery carries.
+    pub fn set_briefings(
+        &mut self,
+        key: &str,
+        fire: DateTime<Utc>,
+        ids: &[String],
+    ) -> Result<(), StoreError> {
+        let ids = serde_json::to_string(ids).expect("a list of strings serializes");
+        self.conn.execute(
+            "UPDATE deliveries SET briefings = ?3
+             WHERE digest_key = ?1 AND fire_time = ?2 AND status = 'pending'",
+            params![key, fire.timestamp(), ids],
+        )?;
+        Ok(())
+    }
+
+    /// Records the messages sent so far (progress of a pending delivery).
+    pub fn record_progress(
+        &mut self,
+        key: &str,
+        fire: DateTime<Utc>,
+        message_ids: &[u64],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE deliveries SET message_ids = ?3, updated_at = ?4
+             WHERE digest_key = ?1 AND fire_time = ?2 AND status = 'pending'",
+            params![
+                key,
+                fire.timestamp(),
+                ids_json(message_ids),
+                now.timestamp()
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Closes a pending delivery as sent; its briefings count as posted to `channel_id`.
+    /// Returns false when the row was not pending (already closed).
+    pub fn record_sent(
+        &mut self,
+        key: &str,
+        fire: DateTime<Utc>,
+        channel_id: u64,
+        message_ids: &[u64],
+        attempts: u32,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let tx = self.conn.transaction()?;
+        let Some(row) = get(&tx, key, fire)?.filter(|r| !r.status.is_closed()) else {
+            return Ok(false);
+        };
+        close(&tx, key, fire, DeliveryStatus::Sent, attempts, None, now)?;
+        tx.execute(
+            "UPDATE deliveries SET message_ids = ?3 WHERE digest_key = ?1 AND fire_time = ?2",
+            params![key, fire.timestamp(), ids_json(message_ids)],
+        )?;
+        {
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO posted (digest_key, channel_id, briefing_id, fire_time)
+                 VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+            )?;
+            for id in row.briefings.iter().flatten() {
+                insert.execute(params![key, id_to_sql(channel_id), id, fire.timestamp()])?;
+            }
+        }
+        tx.execute(
+            "INSERT INTO digest_state (digest_key, seen_at, last_delivery) VALUES (?1, ?2, ?3)
+             ON CONFLICT (digest_key) DO UPDATE SET
+                 last_delivery = max(coalesce(last_delivery, 0), excluded.last_delivery)",
+            params![key, now.timestamp(), fire.timestamp()],
+        )?;
+        tx.commit()?;
+        Ok(true)
+    }
+
+    /// Closes a pending delivery as failed; the error is also the digest's last error.
+    pub fn record_failed(
+        &mut self,
+        key: &str,
+        fire: DateTime<Utc>,
+        error: &str,
+        attempts: u32,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let tx = self.conn.transaction()?;
+        let closed = close(
+            &tx,
+            key,
+            fire,
+            DeliveryStatus::Failed,
+            attempts,
+            Some(error),
+            now,
+        )?;
+        tx.execute(
+            "INSERT INTO digest_state (digest_key, seen_at, last_error, last_error_at)
+             VALUES (?1, ?2, ?3, ?2)
+             ON CONFLICT (digest_key) DO UPDATE SET
+                 last_error = excluded.last_error, last_error_at = excluded.last_error_at",
+            params![key, now.timestamp(), error],
+        )?;
+        tx.commit()?;
+        Ok(closed)
+    }
+
+    /// Closes a pending delivery with nothing to post (`when_empty = "skip"`).
+    pub fn record_skipped_empty(
+        &mut self,
+        key: &str,
+        fire: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let tx = self.conn.transaction()?;
+        let closed = close(&tx, key, fire, DeliveryStatus::SkippedEmpty, 0, None, now)?;
+        tx.commit()?;
+        Ok(closed)
+    }
+
+    /// Records (digest, fire time) pairs as missed, with why; rows already closed keep their
+    /// status. One transaction for all, as a start after downtime may record many.
+    pub fn record_missed(
+        &mut self,
+        fires: &[(String, DateTime<Utc>)],
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut stmt = tx.prepare_cached(
+                "INSERT INTO deliveries (digest_key, fire_time, status, last_error, updated_at)
+                 VALUES (?1, ?2, 'missed', ?3, ?4)
+                 ON CONFLICT DO UPDATE SET status = 'missed', last_error = excluded.last_error,
+                     updated_at = excluded.updated_at
+                 WHERE status = 'pending'",
+            )?;
+            for (key, fire) in fires {
+                stmt.execute(params![key, fire.timestamp(), reason, now.timestamp()])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The latest fire time recorded for a digest, whatever became of it.
+    pub fn latest_fire(&self, key: &str) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let latest: Option<i64> = self.conn.query_row(
+            "SELECT max(fire_time) FROM deliveries WHERE digest_key = ?1",
+            [key],
+            |r| r.get(0),
+        )?;
+        Ok(latest.map(from_unix))
+    }
+
+    /// The latest recorded fire time of every digest in the ledger (one query at start).
+    pub fn latest_fires(&self) -> Result<HashMap<String, DateTime<Utc>>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT digest_key, max(fire_time) FROM deliveries GROUP BY digest_key")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, from_unix(r.get(1)?))))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Deliveries begun and never closed: the process stopped mid-delivery.
+    pub fn pending(&self) -> Result<Vec<Delivery>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM deliveries WHERE status = 'pending'
+             ORDER BY digest_key, fire_time"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map([], read)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// A digest's recent ledger rows, newest first.
+    pub fn recent_deliveries(&self, key: &str, limit: usize) -> Result<Vec<Delivery>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM deliveries WHERE digest_key = ?1
+             ORDER BY fire_time DESC LIMIT ?2"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(params![key, limit as i64], read)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Ids of the briefings this digest has posted to `channel_id` (`only_new`).
+    pub fn posted_ids(&self, key: &str, channel_id: u64) -> Result<HashSet<String>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT briefing_id FROM posted WHERE digest_key = ?1 AND channel_id = ?2",
+        )?;
+        let rows = stmt.query_map(params![key, id_to_sql(channel_id)], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+/// Moves a pending row to `status`; false when it was not pending.
+fn close(
+    tx: &Transaction,
+    key: &str,
+    fire: DateTime<Utc>,
+    status: DeliveryStatus,
+    attempts: u32,
+    error: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let changed = tx.execute(
+        "UPDATE deliveries SET status = ?3, attempts = attempts + ?4, last_error = ?5,
+             updated_at = ?6
+         WHERE digest_key = ?1 AND fire_time = ?2 AND status = 'pending'",
+        params![
+            key,
+            fire.timestamp(),
+            status.as_str(),
+            attempts,
+            error,
+            now.timestamp()
+        ],
+    )?;
+    Ok(changed == 1)
+}
+
+fn get(
+    conn: &rusqlite::Connection,
+    key: &str,
+    fire: DateTime<Utc>,
+) -> rusqlite::Result<Option<Delivery>> {
+    let sql = format!("SELECT {COLUMNS} FROM deliveries WHERE digest_key = ?1 AND fire_time = ?2");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    stmt.query_row(params![key, fire.timestamp()], read)
+        .optional()
+}
+
+fn read(r: &Row) -> rusqlite::Result<Delivery> {
+    let status: String = r.get(2)?;
+    let status = DeliveryStatus::parse(&status)
+        .ok_or_else(|| super::corrupt(2, format!("unknown delivery status `{status}`")))?;
+    let briefings: Option<String> = r.get(5)?;
+    let briefings = match briefings {
+        Some(text) => {
+            Some(serde_json::from_str(&text).map_err(|e| super::corrupt(5, e.to_string()))?)
+        }
+        None => None,
+    };
+    Ok(Delivery {
+        digest_key: r.get(0)?,
+        fire_time: from_unix(r.get(1)?),
+        status,
+        attempts: r.get(3)?,
+        message_ids: json_column::<Vec<String>>(r, 4)?
+            .iter()
+            .filter_map(|id| id.parse().ok())
+            .collect(),
+        briefings,
+        last_error: r.get(6)?,
+        updated_at: from_unix(r.get(7)?),
+    })
+}
+
+/// Message ids as JSON strings, as Discord writes snowflakes.
+fn ids_json(ids: &[u64]) -> String {
+    let ids: Vec<String> = ids.iter().map(u64::to_string).collect();
+    serde_json::to_string(&ids).expect("a list of strings serializes")
+}

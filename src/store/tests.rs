@@ -1,0 +1,246 @@
+//! Store tests: migrations, refusals, runtime digests, digest state and ledger transitions.
+
+use super::*;
+use crate::config::WhenEmpty;
+use chrono::TimeDelta;
+
+fn at(s: &str) -> DateTime<Utc> {
+    s.parse().unwrap()
+}
+
+fn mem() -> Store {
+    Store::open(":memory:").unwrap()
+}
+
+fn new_digest(guild_id: u64, name: &str) -> NewDigest {
+    NewDigest {
+        guild_id,
+        name: name.into(),
+        channel_id: 42,
+        schedule: "0 8 * * *".into(),
+        timezone: "Europe/Paris".into(),
+        sections: vec!["whats_next".into()],
+        tag: Some("sahel".into()),
+        mention_role: Some(7),
+        silent: true,
+        max_briefings: 3,
+        only_new: true,
+        when_empty: WhenEmpty::Notice,
+        created_by: 99,
+    }
+}
+
+const NOW: &str = "2025-06-04T10:00:00Z";
+
+#[test]
+fn a_new_file_is_created_and_migrated_and_reopens() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("briefbot.db");
+    let mut store = Store::open(&path).unwrap();
+    store
+        .insert_digest(&new_digest(1, "morning"), at(NOW))
+        .unwrap();
+    drop(store);
+    let store = Store::open(&path).unwrap();
+    let version: i64 = store
+        .conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, Store::schema_version());
+    let mode: String = store
+        .conn
+        .pragma_query_value(None, "journal_mode", |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+    assert_eq!(store.list_digests(1).unwrap().len(), 1);
+}
+
+#[test]
+fn a_newer_schema_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("briefbot.db");
+    let conn = Connection::open(&path).unwrap();
+    conn.pragma_update(None, "user_version", 99).unwrap();
+    drop(conn);
+    let err = Store::open(&path).unwrap_err();
+    assert!(matches!(err, StoreError::TooNew { found: 99, .. }), "{err}");
+    let want = format!(
+        "database {} was written by a newer briefbot (schema 99, this build knows {})",
+        path.display(),
+        Store::schema_version()
+    );
+    assert_eq!(err.to_string(), want);
+}
+
+#[test]
+fn files_that_cannot_be_used_say_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = dir.path().join("notes.db");
+    std::fs::write(
+        &text,
+        "these are not the bytes of a database, just some text ".repeat(40),
+    )
+    .unwrap();
+    let err = Store::open(&text).unwrap_err();
+    assert!(matches!(err, StoreError::NotADatabase { .. }), "{err:?}");
+    assert!(
+        err.to_string().contains("is not a briefbot database"),
+        "{err}"
+    );
+
+    let missing = dir.path().join("no/such/folder/briefbot.db");
+    let err = Store::open(&missing).unwrap_err().to_string();
+    assert!(err.starts_with("cannot open database"), "{err}");
+    assert!(err.contains("may briefbot write to it"), "{err}");
+}
+
+#[test]
+fn runtime_digests_round_trip_and_names_are_unique_per_guild() {
+    let mut s = mem();
+    let d = new_digest(1, "Morning");
+    s.insert_digest(&d, at(NOW)).unwrap();
+    let err = s
+        .insert_digest(&new_digest(1, "morning"), at(NOW))
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "a digest named `morning` already exists in this guild"
+    );
+    // Another guild may use the name.
+    s.insert_digest(&new_digest(2, "morning"), at(NOW)).unwrap();
+
+    let row = s.get_digest(1, "MORNING").unwrap().unwrap();
+    assert_eq!(row.digest, d);
+    assert_eq!(row.key, "g:1:morning");
+    assert_eq!(row.created_at, at(NOW));
+    assert!(!row.paused);
+    assert_eq!(s.list_digests(1).unwrap().len(), 1);
+    assert_eq!(s.all_digests().unwrap().len(), 2);
+
+    s.set_paused(&row.key, Some("channel gone (404)"), at(NOW))
+        .unwrap();
+    let row = s.get_digest(1, "morning").unwrap().unwrap();
+    assert_eq!(
+        (row.paused, row.paused_reason.as_deref()),
+        (true, Some("channel gone (404)"))
+    );
+
+    s.delete_digest(1, "morning").unwrap();
+    assert!(s.get_digest(1, "morning").unwrap().is_none());
+    assert!(s.state("g:1:morning").unwrap().is_none());
+    let err = s.delete_digest(1, "morning").unwrap_err();
+    assert!(matches!(err, StoreError::NoSuchDigest { .. }));
+}
+
+#[test]
+fn state_remembers_first_sight_pause_and_resume() {
+    let mut s = mem();
+    let later = at(NOW) + TimeDelta::hours(1);
+    s.mark_seen(["cfg:morning"], at(NOW)).unwrap();
+    s.mark_seen(["cfg:morning", "cfg:evening"], later).unwrap();
+    let states = s.states().unwrap();
+    assert_eq!(states["cfg:morning"].seen_at, at(NOW));
+    assert_eq!(states["cfg:evening"].seen_at, later);
+
+    s.set_paused("cfg:morning", Some("forbidden (403)"), later)
+        .unwrap();
+    let st = s.state("cfg:morning").unwrap().unwrap();
+    assert!(st.paused && st.resumed_at.is_none());
+    s.set_paused("cfg:morning", None, later).unwrap();
+    let st = s.state("cfg:morning").unwrap().unwrap();
+    assert_eq!(
+        (st.paused, st.paused_reason, st.resumed_at),
+        (false, None, Some(later))
+    );
+    assert_eq!(st.seen_at, at(NOW));
+}
+
+#[test]
+fn ledger_pending_then_sent_records_posted_and_last_delivery() {
+    let mut s = mem();
+    let (key, fire, now) = ("cfg:morning", at("2025-06-04T08:00:00Z"), at(NOW));
+    let row = s.begin(key, fire, now).unwrap();
+    assert_eq!((row.status, row.attempts), (DeliveryStatus::Pending, 0));
+    assert!(row.briefings.is_none() && row.message_ids.is_empty());
+
+    s.set_briefings(key, fire, &["a".into(), "b".into()])
+        .unwrap();
+    s.record_progress(key, fire, &[111], now).unwrap();
+    let row = s.begin(key, fire, now).unwrap();
+    assert_eq!(row.status, DeliveryStatus::Pending);
+    assert_eq!(row.message_ids, [111]);
+    assert_eq!(
+        row.briefings.as_deref(),
+        Some(&["a".into(), "b".into()][..])
+    );
+
+    assert!(s.record_sent(key, fire, 42, &[111, 222], 3, now).unwrap());
+    // A second close changes nothing, and beginning again returns the sent row.
+    assert!(!s.record_sent(key, fire, 42, &[333], 1, now).unwrap());
+    assert!(!s.record_failed(key, fire, "late", 1, now).unwrap());
+    s.record_missed(&[(key.into(), fire)], "late", now).unwrap();
+    let row = s.begin(key, fire, now).unwrap();
+    assert_eq!(row.status, DeliveryStatus::Sent);
+    assert_eq!((row.message_ids, row.attempts), (vec![111, 222], 3));
+
+    let posted = s.posted_ids(key, 42).unwrap();
+    assert_eq!(posted, ["a".to_string(), "b".to_string()].into());
+    assert!(s.posted_ids(key, 43).unwrap().is_empty());
+    let st = s.state(key).unwrap().unwrap();
+    assert_eq!(st.last_delivery, Some(fire));
+    assert_eq!(s.latest_fire(key).unwrap(), Some(fire));
+}
+
+#[test]
+fn ledger_failed_missed_and_skipped() {
+    let mut s = mem();
+    let key = "g:1:news";
+    let now = at(NOW);
+    let fires: Vec<_> = (0..4)
+        .map(|h| at("2025-06-04T01:00:00Z") + TimeDelta::hours(h))
+        .collect();
+
+    s.begin(key, fires[0], now).unwrap();
+    assert!(s.record_failed(key, fires[0], "HTTP 503", 5, now).unwrap());
+    let row = s.delivery(key, fires[0]).unwrap().unwrap();
+    assert_eq!((row.status, row.attempts), (DeliveryStatus::Failed, 5));
+    assert_eq!(row.last_error.as_deref(), Some("HTTP 503"));
+    let st = s.state(key).unwrap().unwrap();
+    assert_eq!(st.last_error.as_deref(), Some("HTTP 503"));
+
+    // Missed: new rows are written as missed, a pending one is closed as missed.
+    s.begin(key, fires[2], now).unwrap();
+    let missed: Vec<_> = fires[1..3].iter().map(|f| (key.to_string(), *f)).collect();
+    s.record_missed(&missed, "bot was down", now).unwrap();
+    for fire in &fires[1..3] {
+        let row = s.delivery(key, *fire).unwrap().unwrap();
+        assert_eq!(row.status, DeliveryStatus::Missed);
+        assert_eq!(row.last_error.as_deref(), Some("bot was down"));
+    }
+
+    s.begin(key, fires[3], now).unwrap();
+    assert_eq!(s.pending().unwrap().len(), 1);
+    assert!(s.record_skipped_empty(key, fires[3], now).unwrap());
+    assert!(s.pending().unwrap().is_empty());
+    let row = s.delivery(key, fires[3]).unwrap().unwrap();
+    assert_eq!(row.status, DeliveryStatus::SkippedEmpty);
+
+    assert_eq!(s.latest_fires().unwrap()[key], fires[3]);
+    let recent = s.recent_deliveries(key, 2).unwrap();
+    assert_eq!(
+        recent.iter().map(|d| d.fire_time).collect::<Vec<_>>(),
+        [fires[3], fires[2]]
+    );
+}
+
+#[tokio::test]
+async fn the_async_facade_runs_calls_off_the_runtime() {
+    let store = AsyncStore::open(":memory:").await.unwrap();
+    let now = at(NOW);
+    store
+        .call(move |s| s.insert_digest(&new_digest(5, "x"), now))
+        .await
+        .unwrap();
+    let rows = store.call(|s| s.list_digests(5)).await.unwrap();
+    assert_eq!(rows[0].digest.name, "x");
+}
