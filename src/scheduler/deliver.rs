@@ -51,10 +51,11 @@ pub(super) async fn deliver_fires(
     fires: Vec<DateTime<Utc>>,
     manual: bool,
 ) -> Vec<Outcome> {
+    // The gate first: waiting for this digest's previous delivery must not hold a permit.
+    let _turn = gate.lock().await;
     let Ok(_permit) = inner.limiter.acquire().await else {
         return vec![];
     };
-    let _turn = gate.lock().await;
     let mut outcomes = Vec::with_capacity(fires.len());
     for fire in fires {
         if inner.stop.is_cancelled() && !manual {
@@ -193,8 +194,12 @@ pub(super) async fn send(
     let (mut failures, mut rate_limits) = (0u32, 0u32);
     loop {
         *attempts += 1;
+        let attempt = tokio::time::timeout(
+            policy.attempt_timeout,
+            inner.deps.poster.post(channel_id, payload),
+        );
         let result = tokio::select! {
-            r = inner.deps.poster.post(channel_id, payload) => r,
+            r = attempt => r.unwrap_or_else(|_| Err(PostError::Other("no answer in time".into()))),
             _ = inner.kill.cancelled() => return Err(SendStop::Interrupted),
         };
         let wait = match result {
@@ -245,14 +250,14 @@ async fn fail(
         tracing::error!(error = %text, attempts, "channel gone or forbidden; digest paused");
         inner.pause(&spec.key, &text).await?;
         format!(
-            "⚠️ Digest **{}** is paused: {text}. Give the bot access to the channel (or choose \
+            "⚠️ Digest `{}` is paused: {text}. Give the bot access to the channel (or choose \
              another), then resume it with `/digest resume`.",
             spec.name
         )
     } else {
         tracing::error!(error = %text, attempts, "digest delivery failed");
         format!(
-            "⚠️ Digest **{}** could not be delivered for <t:{}:f>: {text}.",
+            "⚠️ Digest `{}` could not be delivered for <t:{}:f>: {text}.",
             spec.name,
             fire.timestamp()
         )

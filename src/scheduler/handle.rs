@@ -6,7 +6,8 @@ use super::deliver::{self, Outcome};
 use super::inner::{Inner, Settings};
 use super::{run, SchedulerDeps, SchedulerOptions};
 use crate::config::Config;
-use crate::digest::DigestSpec;
+use crate::digest::{select_content, DigestSpec};
+use crate::render::{render_digest, DigestView, MessagePayload};
 use crate::schedule::ScheduleError;
 use crate::store::{config_key, runtime_key, DigestRow, DigestState, NewDigest, StoreError};
 use chrono::{DateTime, Utc};
@@ -219,6 +220,36 @@ impl SchedulerHandle {
         Ok(self.inner.upsert(spec).await?)
     }
 
+    /// What the digest would post now (`/digest preview`, shown only to the caller): the
+    /// current library, `only_new` applied, headed with its next fire time. Without nonces, and
+    /// with the "nothing new" notice when empty so the caller sees why nothing would be sent.
+    pub async fn preview(&self, key: &str) -> Result<Vec<MessagePayload>, SchedulerError> {
+        let spec = self
+            .get(key)
+            .ok_or_else(|| SchedulerError::NotFound(key.into()))?;
+        let posted = if spec.only_new {
+            let (key, channel) = (spec.key.clone(), spec.channel_id);
+            let posted = self
+                .inner
+                .deps
+                .store
+                .call(move |s| s.posted_ids(&key, channel));
+            posted.await?
+        } else {
+            HashSet::new()
+        };
+        let snapshot = (self.inner.deps.library)();
+        let entries = select_content(&spec, snapshot.library(), &posted);
+        let fire = self.next_fire(key).unwrap_or_else(|| self.inner.now());
+        Ok(render_digest(&DigestView {
+            name: &spec.name,
+            fire_time: fire,
+            entries,
+            mention_role: spec.mention_role,
+            silent: spec.silent,
+        }))
+    }
+
     pub fn get(&self, key: &str) -> Option<Arc<DigestSpec>> {
         self.inner.spec(key)
     }
@@ -243,7 +274,9 @@ impl SchedulerHandle {
 
     /// How often the loop has woken up: with nothing due, once per `max_sleep` at most.
     pub fn wakeups(&self) -> u64 {
-        self.inner.wakeups.load(std::sync::atomic::Ordering::Relaxed)
+        self.inner
+            .wakeups
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     pub fn is_empty(&self) -> bool {

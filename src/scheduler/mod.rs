@@ -76,6 +76,9 @@ pub struct RetryPolicy {
     pub max_backoff: Duration,
     /// 429s waited out (each for its Retry-After) before giving up on a message.
     pub max_rate_limit_waits: u32,
+    /// One send that has not answered by then counts as a failed attempt and is retried
+    /// (with the same nonce, so a send that did arrive is not doubled).
+    pub attempt_timeout: Duration,
 }
 
 impl Default for RetryPolicy {
@@ -85,6 +88,7 @@ impl Default for RetryPolicy {
             backoff: Duration::from_secs(1),
             max_backoff: Duration::from_secs(30),
             max_rate_limit_waits: 20,
+            attempt_timeout: Duration::from_secs(30),
         }
     }
 }

@@ -17,6 +17,8 @@ use std::time::Duration;
 
 /// Due digests taken from the queue per lock, so a burst does not hold up handle calls.
 const BATCH: usize = 1024;
+/// Closed ledger rows are kept this long (each digest's latest row is kept regardless).
+const LEDGER_RETENTION: TimeDelta = TimeDelta::days(30);
 /// Fire times looked at per digest and per range at start (a seconds-resolution schedule
 /// after a long downtime would otherwise mean millions).
 const CATCH_UP_LIMIT: usize = 10_000;
@@ -155,7 +157,20 @@ pub(super) async fn load(inner: &Arc<Inner>) -> Result<(), SchedulerError> {
         stale,
         "scheduler loaded"
     );
+    prune(inner, now);
     Ok(())
+}
+
+/// Forgets ledger rows older than the retention, in the background.
+fn prune(inner: &Arc<Inner>, now: DateTime<Utc>) {
+    let store = inner.deps.store.clone();
+    inner.tracker.spawn(async move {
+        let before = now - LEDGER_RETENTION;
+        match store.call(move |s| s.prune_deliveries(before)).await {
+            Ok(deleted) => tracing::debug!(deleted, "old ledger rows pruned"),
+            Err(e) => tracing::warn!(error = %e, "could not prune the ledger"),
+        }
+    });
 }
 
 /// Fires between `since` (exclusive) and `now`: those older than grace are missed, the rest
@@ -183,8 +198,13 @@ fn plan_catch_up(spec: &DigestSpec, since: Option<DateTime<Utc>>, now: DateTime<
 pub(super) async fn run_loop(inner: Arc<Inner>) {
     let max_sleep = inner.options.max_sleep;
     tracing::info!("scheduler running");
+    let mut pruned = inner.now();
     while !inner.stop.is_cancelled() {
         let now = inner.now();
+        if now.signed_duration_since(pruned) >= TimeDelta::days(1) {
+            prune(&inner, now);
+            pruned = now;
+        }
         loop {
             let due = inner.queue().take_due(now, BATCH);
             if due.is_empty() {

@@ -134,7 +134,10 @@ async fn an_idle_scheduler_wakes_only_for_fires_and_the_sleep_cap() {
     // Sixteen hours until noon in New York: one wakeup per minute of the cap, nothing more.
     assert_eq!(recorder.times(1).await, [at("2025-06-04T16:00:00Z")]);
     let wakeups = handle.wakeups();
-    assert!((959..=962).contains(&wakeups), "{wakeups} wakeups in 16 hours");
+    assert!(
+        (959..=962).contains(&wakeups),
+        "{wakeups} wakeups in 16 hours"
+    );
     handle.shutdown().await;
 }
 

@@ -7,6 +7,7 @@
 //! call on tokio's blocking pool so SQLite never stalls a runtime worker thread.
 
 mod digests;
+mod history;
 mod ledger;
 #[cfg(test)]
 mod tests;

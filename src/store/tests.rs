@@ -233,6 +233,25 @@ fn ledger_failed_missed_and_skipped() {
     );
 }
 
+#[test]
+fn pruning_keeps_pending_rows_and_each_digests_latest() {
+    let mut s = mem();
+    let now = at(NOW);
+    let day = |d: i64| at("2025-05-01T08:00:00Z") + TimeDelta::days(d);
+    for d in 0..5 {
+        s.begin("a", day(d), now).unwrap();
+        s.record_skipped_empty("a", day(d), now).unwrap();
+    }
+    s.begin("a", day(1), now).unwrap(); // closed already: stays closed
+    s.begin("b", day(0), now).unwrap(); // pending: kept whatever its age
+    s.begin("c", day(2), now).unwrap();
+    s.record_skipped_empty("c", day(2), now).unwrap(); // c's only row: kept
+    assert_eq!(s.prune_deliveries(day(10)).unwrap(), 4);
+    let left = |k: &str| s.recent_deliveries(k, 10).unwrap().len();
+    assert_eq!((left("a"), left("b"), left("c")), (1, 1, 1));
+    assert_eq!(s.latest_fire("a").unwrap(), Some(day(4)));
+}
+
 #[tokio::test]
 async fn the_async_facade_runs_calls_off_the_runtime() {
     let store = AsyncStore::open(":memory:").await.unwrap();
