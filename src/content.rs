@@ -62,10 +62,25 @@ impl Content {
         line
     }
 
+    /// The source the digest scheduler reads: whatever `current` returns at each delivery.
+    pub fn source(
+        current: impl Fn() -> std::sync::Arc<Content> + Send + Sync + 'static,
+    ) -> crate::scheduler::LibrarySource {
+        std::sync::Arc::new(
+            move || -> std::sync::Arc<dyn crate::scheduler::LibrarySnapshot> { current() },
+        )
+    }
+
     /// Logs every problem of the last load; the bot keeps serving what did load.
     pub fn log_problems(&self) {
         for error in &self.report.errors {
             tracing::warn!(%error, "briefing skipped");
         }
+    }
+}
+
+impl crate::scheduler::LibrarySnapshot for Content {
+    fn library(&self) -> &Library {
+        &self.library
     }
 }

@@ -8,6 +8,7 @@
 
 mod commands;
 mod events;
+mod poster;
 mod register;
 mod reply;
 pub mod rest;
@@ -15,6 +16,8 @@ mod state;
 
 use crate::config::{Config, Shards};
 use crate::content::Content;
+use crate::scheduler::{SchedulerDeps, SchedulerHandle, SchedulerOptions, SystemClock};
+use crate::store::AsyncStore;
 use anyhow::Context as _;
 use poise::serenity_prelude as serenity;
 use rest::{Rest, RetryPolicy};
@@ -54,6 +57,9 @@ pub async fn run(config: Config, config_path: PathBuf, token: String) -> anyhow:
         anyhow::anyhow!("cannot get the gateway address from {api_base}/api/v10/gateway: {e}; not connecting anywhere else")
     })?;
 
+    // The database is opened before connecting: a bad path should stop the bot at once.
+    let store = AsyncStore::open(config.storage.path.clone()).await?;
+
     let content = {
         let config = Arc::clone(&config);
         tokio::task::spawn_blocking(move || Content::load(&config, None)).await??
@@ -68,9 +74,21 @@ pub async fn run(config: Config, config_path: PathBuf, token: String) -> anyhow:
         Arc::clone(&config),
         Arc::new(content),
         config_path,
-        rest,
+        rest.clone(),
         application_id,
     ));
+    let library_data = Arc::clone(&data);
+    let scheduler = SchedulerHandle::new(
+        SchedulerDeps {
+            store,
+            poster: Arc::new(poster::DiscordPoster { rest }),
+            library: Content::source(move || library_data.content()),
+            clock: Arc::new(SystemClock),
+        },
+        &config,
+        SchedulerOptions::default(),
+    );
+    data.set_scheduler(scheduler.clone());
 
     let http = if api_base == DISCORD {
         serenity::HttpBuilder::new(&token)
@@ -101,6 +119,11 @@ pub async fn run(config: Config, config_path: PathBuf, token: String) -> anyhow:
                 if let Err(e) = register::register(&setup_data.rest, application_id, &commands, &config.discord.guild_ids, &ready_guilds).await {
                     tracing::error!(error = %format!("{e:#}"), "registering commands failed; existing registrations stay");
                 }
+                // Digests start only once the gateway is up, and only once (see `start`).
+                match setup_data.scheduler().start().await {
+                    Ok(_) => tracing::info!(digests = setup_data.scheduler().len(), "digest scheduler started"),
+                    Err(e) => tracing::error!(error = %e, "digest scheduler failed to start"),
+                }
                 Ok(setup_data)
             })
         })
@@ -111,8 +134,8 @@ pub async fn run(config: Config, config_path: PathBuf, token: String) -> anyhow:
         .await
         .context("cannot create the Discord client")?;
 
-    let _watcher = if config.briefings.watch {
-        Some(start_watcher(&data, &config)?)
+    let _watchers = if config.briefings.watch {
+        Some((start_watcher(&data, &config)?, watch_config(&data)?))
     } else {
         None
     };
@@ -122,6 +145,8 @@ pub async fn run(config: Config, config_path: PathBuf, token: String) -> anyhow:
         wait_for_signal().await;
         tracing::info!("shutting down");
         stopping.send_replace(true);
+        // Digests in flight finish (at most 10 s) or stay pending and resume at the next start.
+        scheduler.shutdown().await;
         shard_manager.shutdown_all().await;
     });
     if let Some(listen) = config.ops.as_ref().map(|o| o.listen) {
@@ -169,6 +194,40 @@ fn start_watcher(data: &Arc<Data>, config: &Config) -> anyhow::Result<notify::Re
         }
     })
     .with_context(|| format!("cannot watch the briefings folder `{}`", dir.display()))
+}
+
+/// Watches the config file's folder: an edit reloads the config (digests included) and the
+/// briefings; an invalid edit keeps the running config and logs why.
+fn watch_config(data: &Arc<Data>) -> anyhow::Result<notify::RecommendedWatcher> {
+    let path = data.config_path.clone();
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let data = Arc::clone(data);
+    let last = std::sync::Mutex::new(std::fs::read(&path).ok());
+    crate::watch::watch_folder(&folder, move || {
+        // The folder may hold the briefings or the database too: act only on a real edit.
+        let current = std::fs::read(&data.config_path).ok();
+        let changed = {
+            let mut last = last.lock().unwrap_or_else(|e| e.into_inner());
+            let changed = *last != current;
+            *last = current;
+            changed
+        };
+        let data = Arc::clone(&data);
+        async move {
+            if changed {
+                match commands::reload_all(&data).await {
+                    Ok(summary) => tracing::info!(%summary, "config file changed"),
+                    Err(refusal) => {
+                        tracing::warn!(%refusal, "config file changed but was not applied")
+                    }
+                }
+            }
+        }
+    })
+    .with_context(|| format!("cannot watch the config folder `{}`", folder.display()))
 }
 
 async fn wait_for_signal() {

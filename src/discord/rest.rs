@@ -26,6 +26,13 @@ impl RetryPolicy {
         max_backoff: Duration::from_millis(800),
         max_wait: Duration::from_secs(2),
     };
+    /// No retry: for callers that retry themselves (the digest scheduler).
+    pub const ONCE: RetryPolicy = RetryPolicy {
+        attempts: 1,
+        base_backoff: Duration::ZERO,
+        max_backoff: Duration::ZERO,
+        max_wait: Duration::ZERO,
+    };
     pub const PATIENT: RetryPolicy = RetryPolicy {
         attempts: 6,
         base_backoff: Duration::from_millis(500),

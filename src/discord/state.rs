@@ -3,6 +3,7 @@
 use super::rest::Rest;
 use crate::config::Config;
 use crate::content::Content;
+use crate::scheduler::SchedulerHandle;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
@@ -18,6 +19,8 @@ pub struct Data {
     pub config_path: PathBuf,
     pub rest: Rest,
     pub application_id: u64,
+    /// Set once, right after `Data` is built (the scheduler reads briefings through `Data`).
+    scheduler: std::sync::OnceLock<SchedulerHandle>,
     pub started: Instant,
     in_flight: AtomicUsize,
     idle: tokio::sync::Notify,
@@ -37,10 +40,21 @@ impl Data {
             config_path,
             rest,
             application_id,
+            scheduler: std::sync::OnceLock::new(),
             started: Instant::now(),
             in_flight: AtomicUsize::new(0),
             idle: tokio::sync::Notify::new(),
         }
+    }
+
+    pub fn set_scheduler(&self, scheduler: SchedulerHandle) {
+        let _ = self.scheduler.set(scheduler);
+    }
+
+    pub fn scheduler(&self) -> &SchedulerHandle {
+        self.scheduler
+            .get()
+            .expect("the scheduler is set before the bot connects")
     }
 
     /// The config as of now; hold the `Arc`, not the lock.

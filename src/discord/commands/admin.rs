@@ -78,8 +78,7 @@ pub async fn reload(ctx: Ctx<'_>) -> Result<(), Error> {
     let target = Target::of(ctx)?;
     // Reading a large folder can take longer than Discord's 3 seconds.
     target.defer(ctx.data(), true).await?;
-    let data = Arc::clone(ctx.data());
-    let report = tokio::task::spawn_blocking(move || reload_all(&data)).await?;
+    let report = reload_all(ctx.data()).await;
     let text = match report {
         Ok(summary) => format!("Reloaded. {summary}"),
         Err(refusal) => refusal,
@@ -94,13 +93,16 @@ pub async fn reload(ctx: Ctx<'_>) -> Result<(), Error> {
     Ok(())
 }
 
-/// Reloads config and briefings. An invalid config is refused whole and the running one kept;
-/// the text says why (these are admins: naming the config's lines is what they need).
-pub fn reload_all(data: &Data) -> Result<String, String> {
+/// Reloads config and briefings and hands the config's digests to the scheduler. An invalid
+/// config is refused whole and the running one kept; the text says why (these are admins:
+/// naming the config's lines is what they need).
+pub async fn reload_all(data: &Arc<Data>) -> Result<String, String> {
     let old_config = data.config();
-    let config = match crate::config::load(&data.config_path) {
-        Ok(c) => Arc::new(c),
-        Err(e) => {
+    let path = data.config_path.clone();
+    let loaded = tokio::task::spawn_blocking(move || crate::config::load(&path)).await;
+    let config = match loaded {
+        Ok(Ok(c)) => Arc::new(c),
+        Ok(Err(e)) => {
             tracing::warn!(error = %e, "config reload refused");
             let file = data
                 .config_path
@@ -114,20 +116,37 @@ pub fn reload_all(data: &Data) -> Result<String, String> {
                 "Config not reloaded; still running the previous one.\n{problems}"
             ));
         }
+        Err(e) => return Err(format!("Config not reloaded: {e}")),
     };
     let old = data.content();
-    let content = match crate::content::Content::load(&config, Some(&old)) {
-        Ok(c) => Arc::new(c),
-        Err(e) => {
+    let (new_config, previous) = (Arc::clone(&config), Arc::clone(&old));
+    let loaded = tokio::task::spawn_blocking(move || {
+        crate::content::Content::load(&new_config, Some(&previous))
+    })
+    .await;
+    let content = match loaded {
+        Ok(Ok(c)) => Arc::new(c),
+        Ok(Err(e)) => {
             tracing::warn!(error = %format!("{e:#}"), "briefings reload refused");
             return Err(
                 "Briefings not reloaded: the briefings folder cannot be read (see the logs)."
                     .into(),
             );
         }
+        Err(e) => return Err(format!("Briefings not reloaded: {e}")),
     };
     content.log_problems();
     let mut summary = content.changes_since(&old);
+    if let Err(e) = data.scheduler().apply_config(&config).await {
+        tracing::error!(error = %e, "digests from the new config not applied");
+        summary
+            .push_str("\nDigests not updated: the database could not be written (see the logs).");
+    } else {
+        summary.push_str(&format!(
+            "\n{} digest(s) scheduled.",
+            data.scheduler().len()
+        ));
+    }
     if config.discord != old_config.discord {
         summary.push_str("\nChanges to [discord] take effect after a restart.");
     }

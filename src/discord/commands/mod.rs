@@ -7,6 +7,7 @@ mod briefing;
 mod list;
 mod search;
 
+pub use admin::reload_all;
 pub use list::handle_list_button;
 
 use super::state::{Data, Error};
