@@ -11,6 +11,8 @@ use chrono_tz::{Tz, TZ_VARIANTS};
 use croner::errors::CronError;
 use croner::parser::{CronParser, Seconds, Year};
 use croner::Cron;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock, Weak};
 
 /// What can be wrong with a digest's schedule; the text is shown to whoever wrote it.
 #[derive(Debug, thiserror::Error, Clone, PartialEq)]
@@ -47,11 +49,32 @@ const FIELDS: [(&str, &str); 6] = [
 #[derive(Debug, Clone)]
 pub struct Schedule {
     expr: String,
-    cron: Cron,
+    /// Shared between schedules with the same expression: croner keeps a bitfield of years up
+    /// to 5000 (about 5 KB a pattern), which 100,000 digests would otherwise copy each.
+    cron: Arc<Cron>,
     tz: Tz,
     /// False when no date matches (`0 0 30 2 *`): found once here, as croner takes milliseconds
     /// to give up and `next_after` would otherwise repeat that search on every call.
     fires: bool,
+}
+
+/// Parses `text`, or returns the pattern already parsed for it if one is still in use.
+fn shared_cron(text: &str) -> Result<Arc<Cron>, CronError> {
+    static PARSED: OnceLock<Mutex<HashMap<String, Weak<Cron>>>> = OnceLock::new();
+    let mut parsed = PARSED
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    if let Some(cron) = parsed.get(text).and_then(Weak::upgrade) {
+        return Ok(cron);
+    }
+    let cron = Arc::new(parser().parse(text)?);
+    // Forget patterns nobody uses any more, so the map stays as small as the live set.
+    if parsed.len() >= 1024 && parsed.len().is_power_of_two() {
+        parsed.retain(|_, weak| weak.strong_count() > 0);
+    }
+    parsed.insert(text.to_string(), Arc::downgrade(&cron));
+    Ok(cron)
 }
 
 impl Schedule {
@@ -67,7 +90,7 @@ impl Schedule {
         if !shorthand && !matches!(fields.len(), 5 | 6) {
             return Err(invalid(format!("{FORMS}; found {}", fields.len())));
         }
-        let cron = parser().parse(text).map_err(|e| {
+        let cron = shared_cron(text).map_err(|e| {
             let reason = if shorthand {
                 format!("unknown shorthand; {FORMS}")
             } else {

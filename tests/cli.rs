@@ -239,3 +239,55 @@ fn schedule_prints_fire_times_in_the_zone_and_utc() {
         );
     }
 }
+
+#[test]
+fn schedule_lists_runtime_digests_from_the_database_and_creates_none() {
+    use briefbot::store::{NewDigest, Store};
+    let dir = workspace(&[]);
+    let run = briefbot(dir.path(), &["schedule"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        !dir.path().join("briefbot.db").exists(),
+        "schedule must not create the database"
+    );
+
+    let mut store = Store::open(dir.path().join("briefbot.db")).unwrap();
+    store
+        .insert_digest(
+            &NewDigest {
+                guild_id: 77,
+                name: "evening".into(),
+                channel_id: 42,
+                schedule: "0 18 * * *".into(),
+                timezone: "Europe/Paris".into(),
+                sections: vec![],
+                tag: None,
+                mention_role: None,
+                silent: false,
+                max_briefings: 3,
+                only_new: true,
+                when_empty: briefbot::config::WhenEmpty::Skip,
+                created_by: 1,
+            },
+            chrono::Utc::now(),
+        )
+        .unwrap();
+    drop(store);
+    let run = briefbot(dir.path(), &["schedule", "--next", "2"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .starts_with("evening (guild 77, /digest add) — `0 18 * * *` in Europe/Paris"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        run.stdout
+            .lines()
+            .filter(|l| l.contains("18:00:00 CE"))
+            .count(),
+        2,
+        "{}",
+        run.stdout
+    );
+}

@@ -1,7 +1,12 @@
-//! `briefbot schedule`: the next fire times of every configured digest, in the digest's time
-//! zone and in UTC, so an admin can see a schedule means what they think before deploying.
+//! `briefbot schedule`: the next fire times of every digest (the config's, and the ones made
+//! with `/digest add` when the database exists), in the digest's time zone and in UTC, so an
+//! admin can see a schedule means what they think before deploying.
 
 use super::{load_config, ConfigArg, Outcome};
+use crate::config::Config;
+use crate::digest::DigestSpec;
+use crate::store::Store;
+use anyhow::Context;
 use chrono::Utc;
 use std::io::Write;
 
@@ -16,16 +21,23 @@ pub struct ScheduleArgs {
 
 pub fn run(args: &ScheduleArgs, out: &mut dyn Write) -> anyhow::Result<Outcome> {
     let config = load_config(&args.config)?;
-    if config.digests.is_empty() {
+    let mut digests = DigestSpec::all_from_config(&config);
+    digests.extend(runtime_digests(&config, out)?);
+    if digests.is_empty() {
         writeln!(out, "no digests configured in {}", config.source.display())?;
         return Ok(Outcome::Ok);
     }
     let now = Utc::now();
-    for digest in &config.digests {
+    for digest in &digests {
         let tz = digest.schedule.timezone();
+        let origin = match digest.guild_id {
+            Some(guild) if !digest.is_config() => format!(" (guild {guild}, /digest add)"),
+            _ => String::new(),
+        };
+        let paused = if digest.paused { " [paused]" } else { "" };
         writeln!(
             out,
-            "{} — `{}` in {} → channel {}",
+            "{}{origin}{paused} — `{}` in {} → channel {}",
             digest.name,
             digest.schedule.expr(),
             tz,
@@ -45,4 +57,31 @@ pub fn run(args: &ScheduleArgs, out: &mut dyn Write) -> anyhow::Result<Outcome> 
         }
     }
     Ok(Outcome::Ok)
+}
+
+/// Digests stored by `/digest add`. No database yet means none (and none is created here).
+fn runtime_digests(config: &Config, out: &mut dyn Write) -> anyhow::Result<Vec<DigestSpec>> {
+    let path = &config.storage.path;
+    if !path.exists() {
+        return Ok(Vec::new());
+    }
+    let store = Store::open(path)?;
+    let rows = store
+        .all_digests()
+        .with_context(|| format!("cannot read digests from `{}`", path.display()))?;
+    let mut specs = Vec::with_capacity(rows.len());
+    for row in &rows {
+        match DigestSpec::from_row(row, &config.schedule) {
+            Ok(mut spec) => {
+                spec.paused = row.paused;
+                specs.push(spec);
+            }
+            Err(e) => writeln!(
+                out,
+                "{} (guild {}): {e}",
+                row.digest.name, row.digest.guild_id
+            )?,
+        }
+    }
+    Ok(specs)
 }

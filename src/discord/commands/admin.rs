@@ -59,10 +59,11 @@ pub async fn status(ctx: Ctx<'_>) -> Result<(), Error> {
         data.started.elapsed().as_secs(),
     ));
     let text = format!(
-        "**briefbot {}**\nUptime: {uptime}\nBriefings: {} loaded, {} skipped\nDigests configured: {}\nGateway latency: {}",
+        "**briefbot {}**\nUptime: {uptime}\nBriefings: {} loaded, {} skipped\nDigests: {} ({} from the config file)\nGateway latency: {}",
         env!("CARGO_PKG_VERSION"),
         content.library.len(),
         content.report.skipped(),
+        data.scheduler().len(),
         config.digests.len(),
         latency.map_or_else(|| "not measured yet".to_string(), |l| format!("{} ms", l.as_millis())),
     );
