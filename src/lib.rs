@@ -12,6 +12,7 @@ pub mod briefing;
 pub mod cli;
 pub mod config;
 pub mod content;
+pub mod cooldown;
 pub mod digest;
 pub mod discord;
 pub mod metrics;

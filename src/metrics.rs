@@ -2,6 +2,7 @@
 //! Counters are global so any module can count without threading a handle through; nothing
 //! here holds a secret (labels are command names, outcomes and HTTP statuses).
 
+use chrono::{DateTime, Utc};
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
@@ -9,7 +10,7 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::Registry;
 use std::sync::atomic::AtomicU64;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct CommandLabels {
@@ -20,6 +21,16 @@ struct CommandLabels {
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct CommandOnly {
     command: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct OutcomeLabels {
+    outcome: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct KindLabels {
+    kind: String,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -35,6 +46,18 @@ struct Metrics {
     briefings_skipped: Gauge,
     gateway_latency: Gauge<f64, AtomicU64>,
     rest_retries: Family<StatusLabels, Counter>,
+    deliveries: Family<OutcomeLabels, Counter>,
+    gateway_events: Family<KindLabels, Counter>,
+    cooldown_refusals: Counter,
+    last_gateway_fault: Mutex<Option<Incident>>,
+    last_failed_delivery: Mutex<Option<Incident>>,
+}
+
+/// Something that went wrong, for `/briefbot status`: when, and what (no secrets).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Incident {
+    pub at: DateTime<Utc>,
+    pub what: String,
 }
 
 fn metrics() -> &'static Metrics {
@@ -79,7 +102,30 @@ fn metrics() -> &'static Metrics {
             "Discord REST requests retried, by HTTP status",
             rest_retries.clone(),
         );
+        let deliveries = Family::<OutcomeLabels, Counter>::default();
+        registry.register(
+            "deliveries",
+            "Digest deliveries, by outcome",
+            deliveries.clone(),
+        );
+        let gateway_events = Family::<KindLabels, Counter>::default();
+        registry.register(
+            "gateway_events",
+            "Gateway disconnects, resumes and re-identifies",
+            gateway_events.clone(),
+        );
+        let cooldown_refusals = Counter::default();
+        registry.register(
+            "cooldown_refusals",
+            "Query commands refused because the member was on cooldown",
+            cooldown_refusals.clone(),
+        );
         Metrics {
+            deliveries,
+            gateway_events,
+            cooldown_refusals,
+            last_gateway_fault: Mutex::new(None),
+            last_failed_delivery: Mutex::new(None),
             registry,
             interactions,
             answer_seconds,
@@ -123,6 +169,55 @@ pub fn rest_retry(status: Option<u16>) {
         .rest_retries
         .get_or_create(&StatusLabels { status })
         .inc();
+}
+
+/// A finished digest delivery; a failure is kept for `/briefbot status`.
+pub fn delivery(outcome: &str, digest: &str, error: Option<&str>) {
+    let m = metrics();
+    m.deliveries
+        .get_or_create(&OutcomeLabels {
+            outcome: outcome.to_string(),
+        })
+        .inc();
+    if let Some(error) = error {
+        *lock(&m.last_failed_delivery) = Some(Incident {
+            at: Utc::now(),
+            what: format!("{digest}: {error}"),
+        });
+    }
+}
+
+/// A gateway event worth counting: `disconnect`, `resume` or `reidentify`. Disconnects are
+/// kept as the last gateway fault.
+pub fn gateway_event(kind: &str, detail: &str) {
+    let m = metrics();
+    m.gateway_events
+        .get_or_create(&KindLabels {
+            kind: kind.to_string(),
+        })
+        .inc();
+    if kind == "disconnect" {
+        *lock(&m.last_gateway_fault) = Some(Incident {
+            at: Utc::now(),
+            what: detail.to_string(),
+        });
+    }
+}
+
+pub fn cooldown_refusal() {
+    metrics().cooldown_refusals.inc();
+}
+
+pub fn last_gateway_fault() -> Option<Incident> {
+    lock(&metrics().last_gateway_fault).clone()
+}
+
+pub fn last_failed_delivery() -> Option<Incident> {
+    lock(&metrics().last_failed_delivery).clone()
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Everything, in Prometheus text exposition format.

@@ -349,3 +349,44 @@ async fn paging_buttons_turn_pages_and_forged_ones_are_explained() {
     assert!(view.is_ephemeral());
     assert!(view.contents()[0].contains("no longer works"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_on_cooldown_is_told_how_long_to_wait_and_others_are_not() {
+    let fake = FakeDiscord::start().await;
+    let _bot = Bot::start(&fake, &shipped_briefings(), "[limits]\ncooldown = \"30s\"").await;
+    let first = fake.command("whats-next").user(MEMBER_USER_ID).send().await;
+    assert!(!fake
+        .wait_for_answer(&first, WAIT)
+        .await
+        .unwrap()
+        .is_ephemeral());
+    let again = fake.command("brief").user(MEMBER_USER_ID).send().await;
+    let view = fake.wait_for_answer(&again, WAIT).await.unwrap();
+    assert!(view.is_ephemeral());
+    assert_eq!(
+        view.contents(),
+        ["You're going a bit fast. Try again in 30 s."]
+    );
+    // Another member, and admin commands, are not held up.
+    let other = fake
+        .command("whats-next")
+        .user(MODERATOR_USER_ID)
+        .send()
+        .await;
+    assert!(!fake
+        .wait_for_answer(&other, WAIT)
+        .await
+        .unwrap()
+        .is_ephemeral());
+    let status = fake
+        .command("briefbot status")
+        .user(ADMIN_USER_ID)
+        .send()
+        .await;
+    let view = fake.wait_for_answer(&status, WAIT).await.unwrap();
+    assert!(
+        view.contents()[0].contains("Last gateway fault: none"),
+        "{:?}",
+        view.contents()
+    );
+}

@@ -6,8 +6,10 @@ use super::commands::handle_list_button;
 use super::reply::{ephemeral, Invocation, Target};
 use super::state::{Ctx, Data, Error, FrameworkError};
 use poise::serenity_prelude as serenity;
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Instant;
+use tracing::Instrument;
 
 pub fn pre_command(ctx: Ctx<'_>) -> poise::BoxFuture<'_, ()> {
     Box::pin(async move {
@@ -20,6 +22,46 @@ pub fn pre_command(ctx: Ctx<'_>) -> poise::BoxFuture<'_, ()> {
     })
 }
 
+/// Commands that read briefings: these share the per-user cooldown of `[limits] cooldown`.
+const QUERY_COMMANDS: &[&str] = &[
+    "brief",
+    "whats-happening",
+    "why-it-matters",
+    "whats-next",
+    "beyond-the-headlines",
+    "section",
+    "briefings",
+    "search",
+];
+
+/// Refuses a query command while its caller is on cooldown, telling them how long to wait.
+/// Returning `false` after answering makes poise skip the command without another reply.
+pub fn command_check(ctx: Ctx<'_>) -> poise::BoxFuture<'_, Result<bool, Error>> {
+    Box::pin(async move {
+        if !QUERY_COMMANDS.contains(&ctx.command().qualified_name.as_str()) {
+            return Ok(true);
+        }
+        let Err(wait) = ctx
+            .data()
+            .cooldowns
+            .try_use(ctx.author().id.get(), Instant::now())
+        else {
+            return Ok(true);
+        };
+        crate::metrics::cooldown_refusal();
+        let target = Target::of(ctx)?;
+        target
+            .respond(
+                ctx.data(),
+                4,
+                vec![ephemeral(crate::cooldown::wait_text(wait))],
+            )
+            .await?;
+        super::reply::record(ctx, "cooldown").await;
+        Ok(false)
+    })
+}
+
 pub fn event_handler<'a>(
     _ctx: &'a serenity::Context,
     event: &'a serenity::FullEvent,
@@ -27,14 +69,41 @@ pub fn event_handler<'a>(
     data: &'a Arc<Data>,
 ) -> poise::BoxFuture<'a, Result<(), Error>> {
     Box::pin(async move {
-        if let serenity::FullEvent::InteractionCreate {
-            interaction: serenity::Interaction::Component(click),
-        } = event
-        {
-            let _guard = data.begin_interaction();
-            let span = tracing::info_span!("interaction", id = click.id.get(), kind = "button");
-            let _enter = span.enter();
-            handle_list_button(data, click.id.get(), &click.token, &click.data.custom_id).await?;
+        match event {
+            serenity::FullEvent::InteractionCreate {
+                interaction: serenity::Interaction::Component(click),
+            } => {
+                let _guard = data.begin_interaction();
+                let span = tracing::info_span!("interaction", id = click.id.get(), kind = "button");
+                handle_list_button(data, click.id.get(), &click.token, &click.data.custom_id)
+                    .instrument(span)
+                    .await?;
+            }
+            // The first READY is the start; later ones are new sessions after a lost one.
+            serenity::FullEvent::Ready { .. }
+                if data.readies.fetch_add(1, Ordering::SeqCst) > 0 =>
+            {
+                tracing::info!("re-identified with the gateway (new session)");
+                crate::metrics::gateway_event("reidentify", "new session");
+            }
+            serenity::FullEvent::Resume { .. } => {
+                tracing::info!("gateway session resumed");
+                crate::metrics::gateway_event("resume", "resumed");
+            }
+            serenity::FullEvent::ShardStageUpdate { event } => {
+                use serenity::ConnectionStage;
+                if event.old == ConnectionStage::Connected
+                    && event.new != ConnectionStage::Connected
+                {
+                    let what = format!(
+                        "shard {} lost its connection ({:?})",
+                        event.shard_id.0, event.new
+                    );
+                    tracing::warn!(shard = event.shard_id.0, stage = ?event.new, "gateway connection lost");
+                    crate::metrics::gateway_event("disconnect", &what);
+                }
+            }
+            _ => {}
         }
         Ok(())
     })
@@ -59,6 +128,8 @@ pub fn on_error(error: FrameworkError<'_>) -> poise::BoxFuture<'_, ()> {
                 tracing::warn!(command = %ctx.command.qualified_name, description, "command shape does not match the registered one");
                 tell(poise::Context::Application(ctx), "This command has changed since Discord last heard of it. Try again in a minute.", "bad_input").await;
             }
+            // The cooldown check has answered already.
+            FrameworkError::CommandCheckFailed { error: None, .. } => {}
             FrameworkError::GuildOnly { ctx, .. } => {
                 tell(ctx, "This command works in servers only.", "refused").await
             }

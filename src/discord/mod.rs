@@ -107,6 +107,7 @@ pub async fn run(config: Config, config_path: PathBuf, token: String) -> anyhow:
             commands: commands::all(),
             on_error: events::on_error,
             pre_command: events::pre_command,
+            command_check: Some(events::command_check),
             event_handler: events::event_handler,
             ..Default::default()
         })
@@ -119,6 +120,18 @@ pub async fn run(config: Config, config_path: PathBuf, token: String) -> anyhow:
                 if let Err(e) = register::register(&setup_data.rest, application_id, &commands, &config.discord.guild_ids, &ready_guilds).await {
                     tracing::error!(error = %format!("{e:#}"), "registering commands failed; existing registrations stay");
                 }
+                // Gateway latency for /metrics; `status` reads it fresh.
+                let shards = Arc::clone(framework.shard_manager());
+                tokio::spawn(async move {
+                    let mut tick = tokio::time::interval(Duration::from_secs(15));
+                    loop {
+                        tick.tick().await;
+                        let runners = shards.runners.lock().await;
+                        if let Some(latency) = runners.values().find_map(|r| r.latency) {
+                            crate::metrics::gateway_latency(latency.as_secs_f64());
+                        }
+                    }
+                });
                 // Digests start only once the gateway is up, and only once (see `start`).
                 match setup_data.scheduler().start().await {
                     Ok(_) => tracing::info!(digests = setup_data.scheduler().len(), "digest scheduler started"),

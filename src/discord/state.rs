@@ -24,6 +24,9 @@ pub struct Data {
     pub started: Instant,
     in_flight: AtomicUsize,
     idle: tokio::sync::Notify,
+    pub cooldowns: crate::cooldown::Cooldowns,
+    /// READY events seen: the first is the start, later ones are re-identifies.
+    pub readies: AtomicUsize,
 }
 
 impl Data {
@@ -35,6 +38,8 @@ impl Data {
         application_id: u64,
     ) -> Self {
         Data {
+            cooldowns: crate::cooldown::Cooldowns::new(config.limits.cooldown),
+            readies: AtomicUsize::new(0),
             config: RwLock::new(config),
             content: RwLock::new(content),
             config_path,
@@ -71,6 +76,7 @@ impl Data {
     }
 
     pub fn set_config(&self, config: Arc<Config>) {
+        self.cooldowns.set_period(config.limits.cooldown);
         *self.config.write().unwrap_or_else(|e| e.into_inner()) = config;
     }
 

@@ -36,6 +36,21 @@ pub enum Outcome {
     Interrupted,
 }
 
+impl Outcome {
+    /// A short label for metrics and logs.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Outcome::Sent { .. } => "sent",
+            Outcome::SkippedEmpty => "skipped_empty",
+            Outcome::AlreadyClosed(_) => "already_closed",
+            Outcome::NotDue => "not_due",
+            Outcome::Failed { paused: true, .. } => "failed_paused",
+            Outcome::Failed { .. } => "failed",
+            Outcome::Interrupted => "interrupted",
+        }
+    }
+}
+
 /// Why sending one message stopped.
 pub(super) enum SendStop {
     Failed(PostError),
@@ -73,7 +88,7 @@ pub(super) async fn deliver_fires(
 
 async fn deliver(inner: &Arc<Inner>, spec: &Arc<DigestSpec>, fire: DateTime<Utc>) -> Outcome {
     let span = tracing::info_span!("digest_delivery", digest = %spec.key, fire = fire.timestamp());
-    async {
+    let outcome = async {
         match try_deliver(inner, spec, fire).await {
             Ok(outcome) => outcome,
             Err(e) => {
@@ -83,7 +98,13 @@ async fn deliver(inner: &Arc<Inner>, spec: &Arc<DigestSpec>, fire: DateTime<Utc>
         }
     }
     .instrument(span)
-    .await
+    .await;
+    let error = match &outcome {
+        Outcome::Failed { error, .. } => Some(error.as_str()),
+        _ => None,
+    };
+    crate::metrics::delivery(outcome.label(), &spec.name, error);
+    outcome
 }
 
 async fn try_deliver(

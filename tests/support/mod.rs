@@ -101,8 +101,14 @@ impl Bot {
     /// Starts the process as `spec` says, without waiting for anything.
     pub fn launch(fake: &FakeDiscord, spec: BotSpec) -> Bot {
         let dir = tempfile::tempdir().unwrap();
+        // Tests fire commands faster than any member would: no cooldown unless a test sets one.
+        let limits = if spec.extra_config.contains("[limits]") {
+            ""
+        } else {
+            "[limits]\ncooldown = \"0s\"\n"
+        };
         let config = format!(
-            "[discord]\n{}\napi_base = \"{}\"\n\n[briefings]\ndir = \"briefings\"\n\n{}\n",
+            "[discord]\n{}\napi_base = \"{}\"\n\n[briefings]\ndir = \"briefings\"\n\n{limits}{}\n",
             spec.discord,
             fake.base_url(),
             spec.extra_config

@@ -67,7 +67,24 @@ pub async fn status(ctx: Ctx<'_>) -> Result<(), Error> {
         config.digests.len(),
         latency.map_or_else(|| "not measured yet".to_string(), |l| format!("{} ms", l.as_millis())),
     );
-    answer(ctx, Ok(vec![ephemeral(text)])).await
+    let incident = |i: Option<crate::metrics::Incident>| {
+        i.map_or_else(
+            || "none".to_string(),
+            |i| format!("<t:{}:R>: {}", i.at.timestamp(), i.what),
+        )
+    };
+    let text = format!(
+        "{text}\nLast gateway fault: {}\nLast failed delivery: {}",
+        incident(crate::metrics::last_gateway_fault()),
+        incident(crate::metrics::last_failed_delivery()),
+    );
+    answer(
+        ctx,
+        Ok(vec![ephemeral(
+            crate::render::truncate(&text, 2000).into_owned(),
+        )]),
+    )
+    .await
 }
 
 /// Reload the config and the briefings now
