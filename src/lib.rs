@@ -14,6 +14,7 @@ pub mod config;
 pub mod content;
 pub mod cooldown;
 pub mod digest;
+pub mod digest_answers;
 pub mod discord;
 pub mod metrics;
 pub mod ops;

@@ -8,11 +8,12 @@ use fake_discord::*;
 use serde_json::{json, Value};
 use support::{embeds, shipped_briefings, text_of, Bot, WAIT};
 
-const SPEC_COMMANDS: [&str; 9] = [
+const SPEC_COMMANDS: [&str; 10] = [
     "beyond-the-headlines",
     "brief",
     "briefbot",
     "briefings",
+    "digest",
     "search",
     "section",
     "whats-happening",

@@ -331,9 +331,10 @@ fn join_paragraphs(lines: &[&str], kind: SourceKind) -> String {
 
 /// Markdown lines that must keep their own line in Discord.
 fn starts_own_line(line: &str) -> bool {
-    let numbered = line
-        .split_once(". ")
-        .is_some_and(|(n, _)| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+    // Only the start of the line matters: scanning the whole line for ". " would make
+    // joining a paragraph quadratic in its length.
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    let numbered = digits > 0 && line[digits..].starts_with(". ");
     numbered
         || ["- ", "* ", "+ ", "> ", "#", "|"]
             .iter()

@@ -4,6 +4,7 @@
 mod admin;
 mod autocomplete;
 mod briefing;
+mod digest;
 mod list;
 mod search;
 
@@ -25,6 +26,7 @@ pub fn all() -> Vec<poise::Command<Arc<Data>, Error>> {
         list::briefings(),
         search::search(),
         admin::briefbot(),
+        digest::digest(),
     ];
     for command in &mut commands {
         localize(command);
@@ -73,6 +75,11 @@ fn localize(command: &mut poise::Command<Arc<Data>, Error>) {
         ),
         ("search", "recherche", "Chercher dans les briefings"),
         ("briefbot", "briefbot", "Administration de briefbot"),
+        (
+            "digest",
+            "digest",
+            "Programmer des briefings dans les salons de ce serveur",
+        ),
     ];
     if let Some((_, name, description)) = fr.iter().find(|(n, _, _)| *n == command.name) {
         command
@@ -91,6 +98,93 @@ fn localize(command: &mut poise::Command<Arc<Data>, Error>) {
     ];
     for param in &mut command.parameters {
         if let Some((_, description)) = fr_options.iter().find(|(n, _)| *n == param.name) {
+            param
+                .description_localizations
+                .insert("fr".into(), (*description).into());
+        }
+    }
+    for sub in &mut command.subcommands {
+        localize_subcommand(sub);
+    }
+}
+
+/// French for subcommands and their options, by (subcommand, option): the same option name
+/// means different things in different subcommands (`/digest add name` names a new digest).
+fn localize_subcommand(command: &mut poise::Command<Arc<Data>, Error>) {
+    let fr: &[(&str, &str, &str)] = &[
+        (
+            "add",
+            "ajouter",
+            "Créer un digest qui publie des briefings dans un salon selon un horaire",
+        ),
+        (
+            "list",
+            "liste",
+            "Les digests de ce serveur : horaire, prochaine publication, pauses, erreurs",
+        ),
+        ("remove", "supprimer", "Supprimer un digest de ce serveur"),
+        ("pause", "pause", "Suspendre un digest jusqu'à sa reprise"),
+        (
+            "resume",
+            "reprendre",
+            "Relancer un digest suspendu, à partir de sa prochaine heure",
+        ),
+        (
+            "preview",
+            "apercu",
+            "Voir ce qu'un digest publierait maintenant (visible par vous seul)",
+        ),
+        (
+            "send-now",
+            "envoyer",
+            "Publier un digest maintenant dans son salon",
+        ),
+    ];
+    if let Some((_, name, description)) = fr.iter().find(|(n, _, _)| *n == command.name) {
+        command
+            .name_localizations
+            .insert("fr".into(), (*name).into());
+        command
+            .description_localizations
+            .insert("fr".into(), (*description).into());
+    }
+    let fr_options: &[(&str, &str, &str)] = &[
+        ("add", "name", "Un nom court : lettres, chiffres, - et _"),
+        ("add", "channel", "Où publier"),
+        (
+            "add",
+            "schedule",
+            "Quand, en cron : 0 8 * * MON-FRI, */30 * * * *, @daily",
+        ),
+        (
+            "add",
+            "timezone",
+            "Fuseau horaire IANA, p. ex. Europe/Paris (par défaut : celui du bot)",
+        ),
+        (
+            "add",
+            "sections",
+            "Sections à inclure, séparées par des virgules (par défaut : toutes)",
+        ),
+        ("add", "tag", "Seulement les briefings avec ce mot-clé"),
+        (
+            "add",
+            "mention_role",
+            "Un rôle à mentionner à chaque publication",
+        ),
+        ("add", "silent", "Publier sans notification"),
+        ("*", "name", "Quel digest"),
+    ];
+    for param in &mut command.parameters {
+        let found = fr_options
+            .iter()
+            .find(|(c, n, _)| *c == command.name && *n == param.name)
+            .or_else(|| {
+                fr_options
+                    .iter()
+                    .find(|(c, n, _)| *c == "*" && *n == param.name)
+            });
+        if let Some((_, _, description)) = found {
             param
                 .description_localizations
                 .insert("fr".into(), (*description).into());

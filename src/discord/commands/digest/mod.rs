@@ -1,0 +1,276 @@
+//! `/digest …`: moderators schedule, list, pause, preview, send and remove their server's
+//! digests. Moderator rights are checked here on every call (Discord's default permissions only
+//! hide the command) and every lookup is scoped to the interaction's guild, so a moderator never
+//! sees or touches another server's digests. The checks and texts live in
+//! `crate::digest_answers`; this maps options in and answers out, only ever to the caller.
+
+mod support;
+
+use super::autocomplete;
+use crate::config::WhenEmpty;
+use crate::digest_answers as answers;
+use crate::discord::reply::{answer, Target};
+use crate::discord::state::{Ctx, Error};
+use crate::query::Choice;
+use crate::render::MessagePayload;
+use crate::store::NewDigest;
+use chrono::Utc;
+use poise::serenity_prelude::{self as serenity, AutocompleteChoice};
+use support::{
+    answer_soon, channel_facts, find, finish, moderated_guild, refusal, text, with_digest,
+};
+
+/// What a digest made with `/digest add` carries; the config file can tune its own digests.
+const MAX_BRIEFINGS: usize = 3;
+
+/// Schedule briefings to be posted in this server's channels
+#[poise::command(
+    slash_command,
+    guild_only,
+    subcommands("add", "list", "remove", "pause", "resume", "preview", "send_now"),
+    subcommand_required,
+    default_member_permissions = "MANAGE_GUILD"
+)]
+pub async fn digest(_ctx: Ctx<'_>) -> Result<(), Error> {
+    Ok(())
+}
+
+/// Create a digest that posts briefings to a channel on a schedule
+#[poise::command(slash_command, guild_only)]
+#[allow(clippy::too_many_arguments)] // one per Discord option
+pub async fn add(
+    ctx: Ctx<'_>,
+    #[description = "A short name: letters, digits, - and _"]
+    #[max_length = 50]
+    name: String,
+    #[description = "Where to post"]
+    #[channel_types("Text", "News", "PublicThread", "NewsThread")]
+    channel: serenity::ChannelId,
+    #[description = "When, as cron: 0 8 * * MON-FRI, */30 * * * *, @daily (6 fields: seconds first)"]
+    #[max_length = 100]
+    schedule: String,
+    #[description = "IANA time zone, e.g. Europe/Paris (default: the bot's)"]
+    #[autocomplete = "complete_timezone"]
+    #[max_length = 64]
+    timezone: Option<String>,
+    #[description = "Sections to show, comma separated (default: all)"]
+    #[max_length = 300]
+    sections: Option<String>,
+    #[description = "Only briefings with this tag"]
+    #[autocomplete = "autocomplete::tag"]
+    #[max_length = 100]
+    tag: Option<String>,
+    #[description = "A role to mention in each post"] mention_role: Option<serenity::RoleId>,
+    #[description = "Post without notifications"] silent: Option<bool>,
+) -> Result<(), Error> {
+    let Some(guild) = moderated_guild(ctx) else {
+        return answer(ctx, Err(answers::not_a_moderator())).await;
+    };
+    let data = ctx.data();
+    let config = data.config();
+    let mention_role = mention_role.map(|r| r.get());
+    // Everything that needs no network is checked first and refused at once.
+    let checked = (|| {
+        let name = answers::check_name(&name)?;
+        let default_zone = config.schedule.default_timezone;
+        let schedule =
+            answers::check_schedule(&schedule, timezone.as_deref(), default_zone, Utc::now())?;
+        let sections = answers::parse_sections(sections.as_deref(), &config.sections)?;
+        answers::check_mention_role(mention_role, guild)?;
+        if data.scheduler().find(guild, name).is_some() {
+            return Err(answers::duplicate_name(name));
+        }
+        Ok((name.to_string(), schedule, sections))
+    })();
+    let (name, schedule, sections) = match checked {
+        Ok(checked) => checked,
+        Err(refusal) => return answer(ctx, Err(refusal)).await,
+    };
+    let tag = answers::normalize_tag(tag.as_deref());
+    let channel = channel.get();
+    let created_by = ctx.author().id.get();
+    answer_soon(ctx, async move {
+        answers::check_channel(channel, channel_facts(data, channel).await?, guild)?;
+        let new = NewDigest {
+            guild_id: guild,
+            name: name.clone(),
+            channel_id: channel,
+            schedule: schedule.expr().to_string(),
+            timezone: schedule.timezone().name().to_string(),
+            sections,
+            tag: tag.clone(),
+            mention_role,
+            silent: silent.unwrap_or(false),
+            max_briefings: MAX_BRIEFINGS,
+            only_new: true,
+            when_empty: WhenEmpty::Skip,
+            created_by,
+        };
+        let spec = data
+            .scheduler()
+            .add(new)
+            .await
+            .map_err(|e| refusal(e, &name))?;
+        tracing::info!(guild, digest = %spec.key, channel, "digest added");
+        let content = data.content();
+        let unknown_tag = tag.filter(|t| !content.library.tags().any(|(known, _)| known == t));
+        let text = answers::added_text(
+            &spec.name,
+            channel,
+            &spec.schedule,
+            Utc::now(),
+            unknown_tag.as_deref(),
+        );
+        Ok(vec![MessagePayload::with_content(text)])
+    })
+    .await
+}
+
+/// This server's digests: schedule, next post, pauses, last delivery and errors
+#[poise::command(slash_command, guild_only)]
+pub async fn list(ctx: Ctx<'_>) -> Result<(), Error> {
+    let Some(guild) = moderated_guild(ctx) else {
+        return answer(ctx, Err(answers::not_a_moderator())).await;
+    };
+    let scheduler = ctx.data().scheduler();
+    answer_soon(ctx, async move {
+        let statuses = scheduler.list(guild).await.map_err(|e| refusal(e, ""))?;
+        Ok(vec![answers::list_payload(&statuses)])
+    })
+    .await
+}
+
+/// Remove a digest of this server
+#[poise::command(slash_command, guild_only)]
+pub async fn remove(
+    ctx: Ctx<'_>,
+    #[description = "Which digest"]
+    #[autocomplete = "complete_name"]
+    #[max_length = 100]
+    name: String,
+) -> Result<(), Error> {
+    with_digest(ctx, &name, |data, guild, spec| async move {
+        let scheduler = data.scheduler();
+        let removed = scheduler.remove(guild, &spec.name).await;
+        removed.map_err(|e| refusal(e, &spec.name))?;
+        tracing::info!(guild, digest = %spec.key, "digest removed");
+        Ok(text(answers::removed_text(&spec.name)))
+    })
+    .await
+}
+
+/// Stop a digest from posting until it is resumed
+#[poise::command(slash_command, guild_only)]
+pub async fn pause(
+    ctx: Ctx<'_>,
+    #[description = "Which digest"]
+    #[autocomplete = "complete_name"]
+    #[max_length = 100]
+    name: String,
+) -> Result<(), Error> {
+    let reason = format!("paused by {} with /digest pause", ctx.author().name);
+    with_digest(ctx, &name, |data, _, spec| async move {
+        if !spec.paused {
+            let paused = data.scheduler().pause(&spec.key, &reason).await;
+            paused.map_err(|e| refusal(e, &spec.name))?;
+            tracing::info!(digest = %spec.key, "digest paused");
+        }
+        Ok(text(answers::paused_text(&spec.name, spec.paused)))
+    })
+    .await
+}
+
+/// Start a paused digest again, from its next fire time
+#[poise::command(slash_command, guild_only)]
+pub async fn resume(
+    ctx: Ctx<'_>,
+    #[description = "Which digest"]
+    #[autocomplete = "complete_name"]
+    #[max_length = 100]
+    name: String,
+) -> Result<(), Error> {
+    with_digest(ctx, &name, |data, _, spec| async move {
+        let scheduler = data.scheduler();
+        if spec.paused {
+            let resumed = scheduler.resume(&spec.key).await;
+            resumed.map_err(|e| refusal(e, &spec.name))?;
+            tracing::info!(digest = %spec.key, "digest resumed");
+        }
+        let next = scheduler.next_fire(&spec.key);
+        Ok(text(answers::resumed_text(&spec.name, next, !spec.paused)))
+    })
+    .await
+}
+
+/// See what a digest would post now (only you see it)
+#[poise::command(slash_command, guild_only)]
+pub async fn preview(
+    ctx: Ctx<'_>,
+    #[description = "Which digest"]
+    #[autocomplete = "complete_name"]
+    #[max_length = 100]
+    name: String,
+) -> Result<(), Error> {
+    with_digest(ctx, &name, |data, _, spec| async move {
+        let preview = data.scheduler().preview(&spec.key).await;
+        let mut payloads = preview.map_err(|e| refusal(e, &spec.name))?;
+        answers::label_preview(&mut payloads);
+        Ok(payloads)
+    })
+    .await
+}
+
+/// Post a digest to its channel now
+#[poise::command(slash_command, guild_only, rename = "send-now")]
+pub async fn send_now(
+    ctx: Ctx<'_>,
+    #[description = "Which digest"]
+    #[autocomplete = "complete_name"]
+    #[max_length = 100]
+    name: String,
+) -> Result<(), Error> {
+    let Some(guild) = moderated_guild(ctx) else {
+        return answer(ctx, Err(answers::not_a_moderator())).await;
+    };
+    // A send may wait out rate limits and retries: always deferred, then the original edited.
+    let target = Target::of(ctx)?;
+    let data = ctx.data();
+    target.defer(data, true).await?;
+    let result = async {
+        let spec = find(data, guild, &name).await?;
+        let outcome = data.scheduler().send_now(&spec.key).await;
+        let outcome = outcome.map_err(|e| refusal(e, &spec.name))?;
+        tracing::info!(digest = %spec.key, ?outcome, "digest sent on request");
+        Ok(text(answers::send_now_text(
+            &spec.name,
+            spec.channel_id,
+            &outcome,
+        )))
+    };
+    finish(ctx, &target, result.await).await
+}
+
+async fn complete_timezone(ctx: Ctx<'_>, partial: &str) -> Vec<AutocompleteChoice> {
+    let default_zone = ctx.data().config().schedule.default_timezone;
+    to_choices(answers::complete_timezones(
+        partial,
+        default_zone,
+        Utc::now(),
+    ))
+}
+
+/// This guild's digests; nothing for members who are not moderators.
+async fn complete_name(ctx: Ctx<'_>, partial: &str) -> Vec<AutocompleteChoice> {
+    let Some(guild) = moderated_guild(ctx) else {
+        return Vec::new();
+    };
+    let statuses = ctx.data().scheduler().list(guild).await.unwrap_or_default();
+    to_choices(answers::complete_names(&statuses, partial))
+}
+
+fn to_choices(choices: Vec<Choice>) -> Vec<AutocompleteChoice> {
+    choices
+        .into_iter()
+        .map(|c| AutocompleteChoice::new(c.name, c.value))
+        .collect()
+}

@@ -1,0 +1,133 @@
+//! What every `/digest` subcommand shares: who may use it and in which guild, finding a
+//! digest by name, checking a channel with Discord, and answering in time and only to the
+//! caller (directly when quick, else deferred and completed by editing the original response).
+
+use crate::digest::DigestSpec;
+use crate::digest_answers::{self as answers, ChannelFacts};
+use crate::discord::reply::{answer, ephemeral, record, Target};
+use crate::discord::rest::RetryPolicy;
+use crate::discord::state::{Ctx, Data, Error};
+use crate::query::UserError;
+use crate::render::{AllowedMentions, MessagePayload, EPHEMERAL};
+use crate::scheduler::SchedulerError;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub type Answer = Result<Vec<MessagePayload>, UserError>;
+
+/// Work that finishes within this answers at once; slower work is deferred first, so the
+/// answer never misses Discord's 3-second deadline.
+const QUICK: Duration = Duration::from_millis(1500);
+const SORRY: &str = "Something went wrong on my side. Please try again in a moment.";
+
+/// The guild of the interaction, when the caller moderates it.
+pub fn moderated_guild(ctx: Ctx<'_>) -> Option<u64> {
+    let poise::Context::Application(app) = ctx else {
+        return None;
+    };
+    let guild = app.interaction.guild_id?;
+    let member = app.interaction.member.as_ref()?;
+    let roles: Vec<u64> = member.roles.iter().map(|r| r.get()).collect();
+    let config = ctx.data().config();
+    let moderator = answers::is_moderator(
+        member.permissions.map(|p| p.bits()),
+        &roles,
+        &config.permissions.moderator_role_ids,
+    );
+    moderator.then_some(guild.get())
+}
+
+/// The shape of remove, pause, resume and preview: a moderator names one of their guild's
+/// digests, `work` acts on it.
+pub async fn with_digest<F, Fut>(ctx: Ctx<'_>, name: &str, work: F) -> Result<(), Error>
+where
+    F: FnOnce(Arc<Data>, u64, Arc<DigestSpec>) -> Fut,
+    Fut: Future<Output = Answer>,
+{
+    let Some(guild) = moderated_guild(ctx) else {
+        return answer(ctx, Err(answers::not_a_moderator())).await;
+    };
+    let data = Arc::clone(ctx.data());
+    answer_soon(ctx, async move {
+        let spec = find(&data, guild, name).await?;
+        work(data, guild, spec).await
+    })
+    .await
+}
+
+/// A digest of this guild by name, or a refusal naming the ones there are.
+pub async fn find(data: &Data, guild: u64, name: &str) -> Result<Arc<DigestSpec>, UserError> {
+    if let Some(spec) = data.scheduler().find(guild, name.trim()) {
+        return Ok(spec);
+    }
+    let statuses = data.scheduler().list(guild).await.unwrap_or_default();
+    let names: Vec<String> = statuses.iter().map(|s| s.spec.name.clone()).collect();
+    Err(answers::no_such_digest(name, &names))
+}
+
+/// The channel's guild and type as Discord reports them; `None` when the bot may not see it.
+pub async fn channel_facts(data: &Data, channel: u64) -> Result<Option<ChannelFacts>, UserError> {
+    let path = format!("/channels/{channel}");
+    match data.rest.get(&path, RetryPolicy::INTERACTION).await {
+        Ok(v) => Ok(Some(ChannelFacts {
+            guild_id: v["guild_id"].as_str().and_then(|g| g.parse().ok()),
+            kind: v["type"].as_u64().unwrap_or(u64::MAX),
+        })),
+        Err(e) if matches!(e.status(), Some(403 | 404)) => Ok(None),
+        Err(e) => {
+            tracing::warn!(channel, error = %e, "could not look up a digest's channel");
+            Err(UserError(SORRY.into()))
+        }
+    }
+}
+
+/// The caller's explanation of a scheduler refusal; database failures are logged and
+/// answered with an apology instead.
+pub fn refusal(e: SchedulerError, name: &str) -> UserError {
+    answers::explain_refusal(&e, name).unwrap_or_else(|| {
+        tracing::error!(error = %e, "digest command failed");
+        UserError(SORRY.into())
+    })
+}
+
+pub fn text(content: String) -> Vec<MessagePayload> {
+    vec![MessagePayload::with_content(content)]
+}
+
+/// Shown only to the caller and pinging nobody (a preview carries the digest's own mention).
+fn only_caller(payloads: Vec<MessagePayload>) -> Vec<MessagePayload> {
+    let mut payloads = payloads;
+    for p in &mut payloads {
+        p.flags = Some(EPHEMERAL);
+        p.allowed_mentions = AllowedMentions::none();
+        (p.nonce, p.enforce_nonce) = (None, None);
+    }
+    payloads
+}
+
+/// Answers directly when `work` is quick; otherwise defers (only to the caller) and edits the
+/// original response when it is done.
+pub async fn answer_soon(ctx: Ctx<'_>, work: impl Future<Output = Answer>) -> Result<(), Error> {
+    let mut work = std::pin::pin!(work);
+    match tokio::time::timeout(QUICK, &mut work).await {
+        Ok(result) => answer(ctx, result.map(only_caller)).await,
+        Err(_) => {
+            let target = Target::of(ctx)?;
+            target.defer(ctx.data(), true).await?;
+            finish(ctx, &target, work.await).await
+        }
+    }
+}
+
+/// Completes a deferred interaction by editing its original response.
+pub async fn finish(ctx: Ctx<'_>, target: &Target<'_>, result: Answer) -> Result<(), Error> {
+    let outcome = if result.is_ok() { "ok" } else { "refused" };
+    let payloads = match result {
+        Ok(payloads) => only_caller(payloads),
+        Err(refusal) => vec![ephemeral(refusal.0)],
+    };
+    target.edit_original(ctx.data(), payloads).await?;
+    record(ctx, outcome).await;
+    Ok(())
+}
