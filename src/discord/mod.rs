@@ -9,6 +9,7 @@
 mod commands;
 mod events;
 mod poster;
+mod ratelimit;
 mod register;
 mod reply;
 pub mod rest;

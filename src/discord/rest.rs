@@ -70,6 +70,7 @@ impl RestError {
 #[derive(Clone)]
 pub struct Rest {
     client: reqwest::Client,
+    gate: std::sync::Arc<super::ratelimit::RateGate>,
     /// `https://discord.com/api/v10`, or the configured stand-in.
     base: String,
     auth: String,
@@ -97,6 +98,7 @@ impl Rest {
             .build()?;
         Ok(Rest {
             client,
+            gate: Default::default(),
             base: format!("{}/api/v10", api_base.trim_end_matches('/')),
             auth: format!("Bot {token}"),
         })
@@ -146,9 +148,13 @@ impl Rest {
         policy: RetryPolicy,
     ) -> Result<Value, RestError> {
         let route = route_label(path);
+        // Buckets are per resource, so the key keeps the ids (it is never logged).
+        let bucket = format!("{method} {path}");
+        let global = !path.starts_with("/interactions/") && !path.starts_with("/webhooks/");
         let mut attempt = 0;
         loop {
             attempt += 1;
+            self.gate.acquire(&bucket, global).await;
             let mut request = self
                 .client
                 .request(method.clone(), format!("{}{path}", self.base))
@@ -157,7 +163,20 @@ impl Rest {
                 request = request.json(body);
             }
             let outcome = match request.send().await {
-                Ok(response) => classify(response).await,
+                Ok(response) => {
+                    let header = |name: &str| {
+                        response
+                            .headers()
+                            .get(name)
+                            .and_then(|v| v.to_str().ok())
+                            .map(str::to_owned)
+                    };
+                    let remaining = header("x-ratelimit-remaining").and_then(|v| v.parse().ok());
+                    let reset_after =
+                        header("x-ratelimit-reset-after").and_then(|v| v.parse().ok());
+                    self.gate.observe(&bucket, remaining, reset_after);
+                    classify(response).await
+                }
                 Err(e) => Err(RestError::Transport(e.without_url().to_string())),
             };
             let wait = match &outcome {
@@ -175,6 +194,13 @@ impl Rest {
                 return outcome;
             }
             let error = outcome.unwrap_err();
+            if let RestError::RateLimited {
+                retry_after,
+                global: true,
+            } = &error
+            {
+                self.gate.block_globally(*retry_after).await;
+            }
             crate::metrics::rest_retry(error.status());
             tracing::warn!(%route, attempt, wait_ms = wait.as_millis() as u64, %error, "retrying Discord request");
             tokio::time::sleep(wait).await;
