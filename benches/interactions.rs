@@ -1,0 +1,612 @@
+//! The load benchmark of issue 3: `/whats-next` injected through the in-repo fake Discord, timed
+//! from the fake's dispatch to its receipt of the bot's callback, with 1 and with 50 interactions
+//! in flight, for briefbot and for a bare serenity + poise bot answering a fixed string (the floor
+//! of the stack), in one run against one fake. Target: briefbot ≤ 1.15× the bare bot at p50 and p99.
+//!
+//! `cargo bench --bench interactions [-- --interactions N]` (default 500, or
+//! `BRIEFBOT_BENCH_INTERACTIONS`). Without `--bench` (as `cargo test --benches` runs it) it makes a
+//! short pass that only proves the driver works.
+//!
+//! Both bots are child processes, so both pay the same process and loopback costs: the bare bot
+//! is this binary run again with `BRIEFBOT_BENCH_BARE` set. One bot is connected at a time (the
+//! fake dispatches to the session that identified last), and every callback is checked to be the
+//! intended bot's answer, so an interaction that reached the wrong bot, or none, fails the run.
+
+#[path = "../tests/fake_discord/mod.rs"]
+mod fake_discord;
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+use fake_discord::{FakeDiscord, Injected, RecordedRequest, Scope, GUILD_ID};
+use futures::FutureExt;
+use poise::serenity_prelude as serenity;
+use serde_json::Value;
+use tokio::sync::mpsc;
+
+const BARE_ENV: &str = "BRIEFBOT_BENCH_BARE";
+/// `RUST_LOG` for briefbot; unset, briefbot logs as it does by default (`info`).
+const LOG_ENV: &str = "BRIEFBOT_BENCH_RUST_LOG";
+const BARE_REPLY: &str = "Next: nothing. This is the bare bot's fixed answer.";
+const COMMAND: &str = "whats-next";
+const IN_FLIGHT: [usize; 2] = [1, 50];
+const TARGET: f64 = 1.15;
+/// The whole run, start-ups included: a hung bot ends the bench instead of stalling it.
+const RUN_LIMIT: Duration = Duration::from_secs(240);
+const START_LIMIT: Duration = Duration::from_secs(30);
+/// Longest wait for the next callback while interactions are pending; the fake already refuses
+/// answers after Discord's 3 s, so anything longer is a dropped interaction.
+const STALL_LIMIT: Duration = Duration::from_secs(5);
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Bot {
+    Bare,
+    Briefbot,
+}
+
+impl Bot {
+    fn name(self) -> &'static str {
+        match self {
+            Bot::Bare => "bare",
+            Bot::Briefbot => "briefbot",
+        }
+    }
+
+    /// Whether a callback body is this bot's public answer: the bare bot sends its fixed text,
+    /// briefbot the section as embeds. Anything else (a refusal, the other bot) fails the run.
+    fn answered(self, body: &Value) -> bool {
+        let data = &body["data"];
+        let public = data["flags"].as_u64().unwrap_or(0) & 64 == 0;
+        let own = match self {
+            Bot::Bare => data["content"] == BARE_REPLY,
+            Bot::Briefbot => data["embeds"].as_array().is_some_and(|e| !e.is_empty()),
+        };
+        body["type"] == 4 && public && own
+    }
+}
+
+fn main() {
+    if let Ok(base_url) = std::env::var(BARE_ENV) {
+        bare::run_child(base_url);
+    }
+    let Some(opts) = Options::from_args() else {
+        return;
+    };
+    let cpus = std::thread::available_parallelism().map_or(0, |n| n.get());
+    println!("load average before: {} ({cpus} CPUs)", load_average());
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    let rows = runtime.block_on(async {
+        tokio::time::timeout(RUN_LIMIT, run(&opts))
+            .await
+            .unwrap_or_else(|_| panic!("the benchmark did not finish within {RUN_LIMIT:?}"))
+    });
+    print_report(&opts, rows);
+    println!("load average after:  {}", load_average());
+}
+
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg").map_or_else(|_| "unknown".into(), |s| s.trim().into())
+}
+
+struct Options {
+    /// Measured interactions per bot and concurrency, over all rounds.
+    interactions: usize,
+    rounds: usize,
+    /// Unmeasured interactions after each start, per concurrency: connection pools fill up.
+    warmup: usize,
+    /// Only a smoke pass: `cargo test --benches` runs bench binaries without `--bench`.
+    smoke: bool,
+}
+
+impl Options {
+    /// `None` when a `cargo bench FILTER` names another benchmark.
+    fn from_args() -> Option<Options> {
+        let env = |name: &str| {
+            let value = std::env::var(name).ok()?;
+            Some(
+                value
+                    .parse::<usize>()
+                    .unwrap_or_else(|_| panic!("{name} is a number")),
+            )
+        };
+        let mut interactions = env("BRIEFBOT_BENCH_INTERACTIONS");
+        let mut rounds = env("BRIEFBOT_BENCH_ROUNDS");
+        let (mut bench, mut selected) = (false, true);
+        let mut args = std::env::args().skip(1);
+        while let Some(arg) = args.next() {
+            let mut number = || args.next().and_then(|v| v.parse().ok());
+            match arg.as_str() {
+                "--bench" => bench = true,
+                "--interactions" | "-n" => interactions = Some(number().expect("--interactions N")),
+                "--rounds" => rounds = Some(number().expect("--rounds R")),
+                filter if !filter.starts_with('-') => selected = "interactions".contains(filter),
+                other => panic!("unknown argument {other}; try --interactions N or --rounds R"),
+            }
+        }
+        let (n, r, warmup) = if bench { (500, 5, 50) } else { (20, 2, 5) };
+        let opts = Options {
+            interactions: interactions.unwrap_or(n),
+            rounds: rounds.unwrap_or(r),
+            warmup,
+            smoke: !bench,
+        };
+        assert!(
+            opts.rounds > 0 && opts.interactions >= opts.rounds,
+            "at least one round and one interaction per round"
+        );
+        selected.then_some(opts)
+    }
+
+    /// This round's share of the interactions.
+    fn count(&self, round: usize) -> usize {
+        self.interactions / self.rounds + usize::from(round < self.interactions % self.rounds)
+    }
+}
+
+/// Everything measured for one bot at one concurrency, over all rounds.
+struct Row {
+    bot: Bot,
+    in_flight: usize,
+    latencies: Vec<Duration>,
+    /// The median of each round, to show how much the machine moved between rounds.
+    round_p50: Vec<Duration>,
+    wall: Duration,
+    bot_cpu: Duration,
+    bench_cpu: Duration,
+    callback_bytes: usize,
+}
+
+impl Row {
+    fn new(bot: Bot, in_flight: usize) -> Row {
+        Row {
+            bot,
+            in_flight,
+            latencies: Vec::new(),
+            round_p50: Vec::new(),
+            wall: Duration::ZERO,
+            bot_cpu: Duration::ZERO,
+            bench_cpu: Duration::ZERO,
+            callback_bytes: 0,
+        }
+    }
+
+    /// Runs one measured phase of `count` interactions and adds it to the row.
+    async fn measure(&mut self, fake: &FakeDiscord, running: &Running, count: usize) {
+        let (bot_cpu, bench_cpu) = (cpu_time(running.child.id()), cpu_time(std::process::id()));
+        let started = Instant::now();
+        let (mut latencies, bytes) = drive(fake, running, count, self.in_flight).await;
+        self.wall += started.elapsed();
+        self.bot_cpu += cpu_time(running.child.id()).saturating_sub(bot_cpu);
+        self.bench_cpu += cpu_time(std::process::id()).saturating_sub(bench_cpu);
+        self.callback_bytes += bytes;
+        latencies.sort();
+        self.round_p50.push(percentile(&latencies, 50));
+        self.latencies.extend(latencies);
+    }
+
+    fn per_answer(&self, total: Duration) -> Duration {
+        total / self.latencies.len() as u32
+    }
+}
+
+/// Nearest-rank percentile of sorted durations.
+fn percentile(sorted: &[Duration], p: usize) -> Duration {
+    let rank = (p * sorted.len()).div_ceil(100).max(1);
+    sorted[rank - 1]
+}
+
+/// CPU time a process has used, all threads, from the scheduler's nanosecond counters (the
+/// 10 ms ticks of `/proc/PID/stat` are too coarse for a few hundred answers). Unlike latency it
+/// barely moves with the machine's load, so it shows the bots' cost even on a busy machine.
+fn cpu_time(pid: u32) -> Duration {
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return Duration::ZERO;
+    };
+    let nanos = tasks
+        .filter_map(|task| std::fs::read_to_string(task.ok()?.path().join("schedstat")).ok())
+        .filter_map(|stat| stat.split_whitespace().next()?.parse::<u64>().ok())
+        .sum();
+    Duration::from_nanos(nanos)
+}
+
+async fn run(opts: &Options) -> Vec<Row> {
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let mut rows: Vec<Row> = [Bot::Bare, Bot::Briefbot]
+        .into_iter()
+        .flat_map(|bot| IN_FLIGHT.map(|n| Row::new(bot, n)))
+        .collect();
+    for round in 0..opts.rounds {
+        // Rounds alternate which bot goes first, so a change in the machine's load during the run
+        // falls on both bots alike rather than on whichever ran last.
+        let order = if round % 2 == 0 {
+            [Bot::Bare, Bot::Briefbot]
+        } else {
+            [Bot::Briefbot, Bot::Bare]
+        };
+        for bot in order {
+            let running = start(bot, &fake, dir.path()).await;
+            for row in rows.iter_mut().filter(|r| r.bot == bot) {
+                drive(&fake, &running, opts.warmup, row.in_flight).await;
+                row.measure(&fake, &running, opts.count(round)).await;
+            }
+            drop(running);
+            // The next bot must be the only one the fake can dispatch to.
+            fake.wait_for_gateway(
+                "the bot to disconnect",
+                |g| g.disconnections == g.connections,
+                START_LIMIT,
+            )
+            .await
+            .expect("the killed bot's gateway connection ends");
+        }
+    }
+    rows
+}
+
+/// A bot process, killed when dropped so that a panic or timeout never leaves one behind.
+struct Running {
+    bot: Bot,
+    child: Child,
+    log: PathBuf,
+    /// The bare bot exits when this closes, so it also dies with a bench killed without unwinding.
+    _lifeline: Option<ChildStdin>,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Running {
+    async fn exited(&mut self) -> ExitStatus {
+        loop {
+            if let Some(status) = self.child.try_wait().expect("child status") {
+                return status;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    fn log_tail(&self) -> String {
+        let log = std::fs::read_to_string(&self.log).unwrap_or_default();
+        let lines: Vec<&str> = log.lines().collect();
+        let tail = lines[lines.len().saturating_sub(30)..].join("\n");
+        format!("last lines of {}:\n{tail}", self.log.display())
+    }
+}
+
+/// Starts `bot` and waits until it has registered its commands in the fake's guild.
+async fn start(bot: Bot, fake: &FakeDiscord, dir: &Path) -> Running {
+    let launched = Instant::now();
+    let mut running = launch(bot, fake, dir);
+    let route = format!(
+        "/applications/{}/guilds/{GUILD_ID}/commands",
+        fake.config().application_id
+    );
+    let registered = fake.wait_for(
+        |r| r.received_at >= launched && r.is("PUT", &route),
+        START_LIMIT,
+    );
+    tokio::select! {
+        put = registered => if let Err(e) = put {
+            panic!("{} never registered its commands: {}\n{}", bot.name(), e.what, running.log_tail());
+        },
+        status = running.exited() => {
+            panic!("{} exited ({status}) before registering\n{}", bot.name(), running.log_tail());
+        }
+    }
+    let names = fake.registered_command_names(Scope::Guild(GUILD_ID));
+    assert!(names.iter().any(|n| n == COMMAND), "registered: {names:?}");
+    running
+}
+
+fn launch(bot: Bot, fake: &FakeDiscord, dir: &Path) -> Running {
+    let log = dir.join(format!("{}.log", bot.name()));
+    let mut command = match bot {
+        Bot::Bare => {
+            let guild_ids: Vec<String> = fake
+                .config()
+                .guilds
+                .iter()
+                .map(|g| g.id.to_string())
+                .collect();
+            let mut c = Command::new(std::env::current_exe().expect("path of this benchmark"));
+            c.env(BARE_ENV, fake.base_url())
+                .env(
+                    "BRIEFBOT_BENCH_APP_ID",
+                    fake.config().application_id.to_string(),
+                )
+                .env("BRIEFBOT_BENCH_GUILD_IDS", guild_ids.join(","))
+                .stdin(Stdio::piped());
+            c
+        }
+        Bot::Briefbot => {
+            let home = dir.join("briefbot");
+            copy_dir(
+                &Path::new(env!("CARGO_MANIFEST_DIR")).join("briefings"),
+                &home.join("briefings"),
+            );
+            // All the load comes from one member: the per-user cooldown would turn every answer
+            // but the first into a refusal, and the bare bot has none.
+            let config = format!(
+                "[discord]\nguild_ids = [{GUILD_ID}]\napi_base = \"{}\"\n\n[briefings]\ndir = \"briefings\"\n\n[limits]\ncooldown = \"0s\"\n",
+                fake.base_url()
+            );
+            std::fs::write(home.join("config.toml"), config).expect("write config");
+            let mut c = Command::new(env!("CARGO_BIN_EXE_briefbot"));
+            c.args(["run", "--config", "config.toml"])
+                .current_dir(&home)
+                // What a deployment logs by default, whatever this shell has set, unless the
+                // bench is asked for another filter (to profile, or to try one out).
+                .env(
+                    "RUST_LOG",
+                    std::env::var(LOG_ENV).unwrap_or_else(|_| "info".into()),
+                )
+                .stdin(Stdio::null());
+            c
+        }
+    };
+    let out = File::create(&log).expect("create log file");
+    let err = out.try_clone().expect("clone log file");
+    let mut child = command
+        .env("DISCORD_TOKEN", fake.token())
+        .env("NO_COLOR", "1")
+        .stdout(out)
+        .stderr(err)
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {}: {e}", bot.name()));
+    let lifeline = child.stdin.take();
+    Running {
+        bot,
+        child,
+        log,
+        _lifeline: lifeline,
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create briefings folder");
+    for entry in std::fs::read_dir(from).expect("read shipped briefings") {
+        let path = entry.expect("directory entry").path();
+        let target = to.join(path.file_name().expect("file name"));
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).expect("copy briefing");
+        }
+    }
+}
+
+/// Sends `count` `/whats-next` keeping at most `in_flight` unanswered, checks every answer and
+/// returns each latency (the fake's dispatch to its receipt of the bot's callback) and the bytes
+/// of all callback bodies.
+async fn drive(
+    fake: &FakeDiscord,
+    running: &Running,
+    count: usize,
+    in_flight: usize,
+) -> (Vec<Duration>, usize) {
+    let started = Instant::now();
+    let (tx, mut callbacks) = mpsc::unbounded_channel::<RecordedRequest>();
+    // `wait_for_nth` shows its predicate each new request once; one that never says "enough" is a
+    // feed of callbacks that does not copy the growing request log for every interaction.
+    let feed = fake.wait_for_nth(
+        move |r| {
+            if r.received_at >= started && r.method == "POST" && r.path.ends_with("/callback") {
+                let _ = tx.send(r.clone());
+            }
+            false
+        },
+        1,
+        RUN_LIMIT,
+    );
+    tokio::pin!(feed);
+    // Its first look copies the whole log so far: take it before any interaction is timed.
+    assert!(feed.as_mut().now_or_never().is_none());
+
+    let mut pending: HashMap<String, Injected> = HashMap::with_capacity(in_flight);
+    let mut latencies = Vec::with_capacity(count);
+    let (mut sent, mut bytes) = (0, 0);
+    while latencies.len() < count {
+        while sent < count && pending.len() < in_flight {
+            let ix = fake.command(COMMAND).send().await;
+            let path = format!("/api/v10/interactions/{}/{}/callback", ix.id, ix.token);
+            pending.insert(path, ix);
+            sent += 1;
+        }
+        let next = tokio::time::timeout(STALL_LIMIT, async {
+            tokio::select! {
+                callback = callbacks.recv() => callback,
+                _ = &mut feed => None,
+            }
+        });
+        let Ok(Some(callback)) = next.await else {
+            panic!(
+                "{}: {} interaction(s) unanswered for {STALL_LIMIT:?}\n{}",
+                running.bot.name(),
+                pending.len(),
+                running.log_tail()
+            );
+        };
+        let Some(ix) = pending.remove(&callback.path) else {
+            panic!(
+                "a callback for no pending interaction: {}",
+                callback.summary()
+            );
+        };
+        let body = callback.body.as_ref().unwrap_or(&Value::Null);
+        assert!(
+            callback.status == 204 && running.bot.answered(body),
+            "{} did not answer as expected: {} {body}",
+            running.bot.name(),
+            callback.summary()
+        );
+        latencies.push(callback.received_at.duration_since(ix.sent_at));
+        bytes += callback.body_text.len();
+    }
+    (latencies, bytes)
+}
+
+fn print_report(opts: &Options, mut rows: Vec<Row>) {
+    println!();
+    println!(
+        "/{COMMAND}: {} interactions per row in {} rounds (bots alternating, {} warm-up per start);",
+        opts.interactions, opts.rounds, opts.warmup
+    );
+    println!("latency = fake dispatch -> callback received; CPU per answer: the bot's process, and the bench's (fake + driver)");
+    println!(
+        "{:<10}{:>5}{:>11}{:>11}{:>11}{:>10}{:>11}{:>11}{:>8}",
+        "bot", "busy", "p50", "p99", "max", "answers/s", "bot CPU", "bench CPU", "bytes"
+    );
+    let ms = |d: Duration| format!("{:.3} ms", d.as_secs_f64() * 1000.0);
+    let us = |d: Duration| format!("{:.0} us", d.as_secs_f64() * 1e6);
+    for row in &mut rows {
+        row.latencies.sort();
+        let answers = row.latencies.len();
+        println!(
+            "{:<10}{:>5}{:>11}{:>11}{:>11}{:>10.0}{:>11}{:>11}{:>8}",
+            row.bot.name(),
+            row.in_flight,
+            ms(percentile(&row.latencies, 50)),
+            ms(percentile(&row.latencies, 99)),
+            ms(row.latencies[answers - 1]),
+            answers as f64 / row.wall.as_secs_f64(),
+            us(row.per_answer(row.bot_cpu)),
+            us(row.per_answer(row.bench_cpu)),
+            row.callback_bytes / answers,
+        );
+    }
+    println!("(busy = interactions in flight; bytes = callback body per answer)");
+    for in_flight in IN_FLIGHT {
+        let find = |bot| {
+            rows.iter()
+                .find(|r| r.bot == bot && r.in_flight == in_flight)
+        };
+        let (Some(bare), Some(brief)) = (find(Bot::Bare), find(Bot::Briefbot)) else {
+            continue;
+        };
+        let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64();
+        let at = |p| {
+            ratio(
+                percentile(&brief.latencies, p),
+                percentile(&bare.latencies, p),
+            )
+        };
+        let (p50, p99) = (at(50), at(99));
+        let verdict = if opts.smoke {
+            "smoke run, not a measurement"
+        } else if p50 <= TARGET && p99 <= TARGET {
+            "met"
+        } else {
+            "MISSED"
+        };
+        let rounds: Vec<String> = brief
+            .round_p50
+            .iter()
+            .zip(&bare.round_p50)
+            .map(|(b, a)| format!("{:.2}", ratio(*b, *a)))
+            .collect();
+        println!(
+            "briefbot/bare, {in_flight:>2} in flight: p50 {p50:.2}x  p99 {p99:.2}x  (target <= {TARGET:.2}x: {verdict}); p50 per round: {}",
+            rounds.join(" ")
+        );
+    }
+}
+
+/// The bare bot, run in a child process: one slash command with briefbot's name and a fixed
+/// answer, pointed at the fake the way briefbot is with `discord.api_base`.
+mod bare {
+    use super::{serenity, BARE_REPLY};
+
+    type Error = Box<dyn std::error::Error + Send + Sync>;
+
+    /// What `spawn_bare_bot` takes from a `FakeDiscord`, passed in by the parent process.
+    pub struct Target {
+        pub base_url: String,
+        pub token: String,
+        pub application_id: u64,
+        pub guild_ids: Vec<u64>,
+    }
+
+    /// Runs the bare bot until the parent kills it or closes our stdin; never returns.
+    pub fn run_child(base_url: String) -> ! {
+        // The parent holds our stdin open: EOF means it is gone, however it died.
+        std::thread::spawn(|| {
+            let _ = std::io::copy(&mut std::io::stdin(), &mut std::io::sink());
+            std::process::exit(0);
+        });
+        let var = |name: &str| {
+            std::env::var(name).unwrap_or_else(|_| panic!("{name} is set by the parent"))
+        };
+        let target = Target {
+            base_url,
+            token: var("DISCORD_TOKEN"),
+            application_id: var("BRIEFBOT_BENCH_APP_ID")
+                .parse()
+                .expect("application id"),
+            guild_ids: var("BRIEFBOT_BENCH_GUILD_IDS")
+                .split(',')
+                .map(|g| g.parse().expect("guild id"))
+                .collect(),
+        };
+        // The same runtime briefbot builds, so only the bot code differs.
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .expect("tokio runtime");
+        let result = runtime.block_on(run(target));
+        eprintln!("bare bot stopped: {result:?}");
+        std::process::exit(1);
+    }
+
+    /// Answers with the fixed string.
+    #[poise::command(slash_command, rename = "whats-next")]
+    async fn whats_next(ctx: poise::Context<'_, (), Error>) -> Result<(), Error> {
+        ctx.say(BARE_REPLY).await?;
+        Ok(())
+    }
+
+    async fn run(target: Target) -> Result<(), serenity::Error> {
+        let guild_ids = target.guild_ids;
+        let framework = poise::Framework::builder()
+            .options(poise::FrameworkOptions {
+                commands: vec![whats_next()],
+                ..Default::default()
+            })
+            .setup(move |ctx, _ready, framework| {
+                Box::pin(async move {
+                    for guild in guild_ids {
+                        let commands = &framework.options().commands;
+                        poise::builtins::register_in_guild(
+                            ctx,
+                            commands,
+                            serenity::GuildId::new(guild),
+                        )
+                        .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .build();
+        // Serenity ignores the proxy while its own rate limiter is on, as in briefbot.
+        let http = serenity::HttpBuilder::new(&target.token)
+            .proxy(target.base_url)
+            .ratelimiter_disabled(true)
+            .application_id(serenity::ApplicationId::new(target.application_id))
+            .build();
+        let mut client =
+            serenity::ClientBuilder::new_with_http(http, serenity::GatewayIntents::GUILDS)
+                .framework(framework)
+                .await?;
+        client.start().await
+    }
+}
