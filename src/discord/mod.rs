@@ -33,8 +33,7 @@ const DISCORD: &str = "https://discord.com";
 const DRAIN: Duration = Duration::from_secs(10);
 
 /// Runs the bot until SIGINT or SIGTERM.
-pub async fn run(config: Config, config_path: PathBuf, token: String) -> anyhow::Result<()> {
-    let config = Arc::new(config);
+pub async fn run(mut config: Config, config_path: PathBuf, token: String) -> anyhow::Result<()> {
     let api_base = config.discord.api_base.clone();
     let rest = Rest::new(&api_base, &token)?;
 
@@ -57,6 +56,9 @@ pub async fn run(config: Config, config_path: PathBuf, token: String) -> anyhow:
     rest.get("/gateway", RetryPolicy::PATIENT).await.map_err(|e| {
         anyhow::anyhow!("cannot get the gateway address from {api_base}/api/v10/gateway: {e}; not connecting anywhere else")
     })?;
+
+    resolve_digest_guilds(&rest, &mut config).await;
+    let config = Arc::new(config);
 
     // The database is opened before connecting: a bad path should stop the bot at once.
     let store = AsyncStore::open(config.storage.path.clone()).await?;
@@ -185,6 +187,23 @@ pub async fn run(config: Config, config_path: PathBuf, token: String) -> anyhow:
     result.context("the gateway connection failed")?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Config digests may leave out `guild_id`; their channel's guild is what decides who sees them
+/// in `/digest list` and where failures are alerted, so ask Discord for it. A channel that
+/// cannot be read keeps `None`: its first delivery will fail, pause and log why.
+pub(crate) async fn resolve_digest_guilds(rest: &Rest, config: &mut Config) {
+    for digest in config.digests.iter_mut().filter(|d| d.guild_id.is_none()) {
+        let path = format!("/channels/{}", digest.channel_id);
+        match rest.get(&path, RetryPolicy::PATIENT).await {
+            Ok(channel) => {
+                digest.guild_id = channel["guild_id"].as_str().and_then(|g| g.parse().ok())
+            }
+            Err(e) => {
+                tracing::warn!(digest = %digest.name, error = %e, "cannot look up the digest's channel")
+            }
+        }
+    }
 }
 
 fn start_watcher(data: &Arc<Data>, config: &Config) -> anyhow::Result<notify::RecommendedWatcher> {

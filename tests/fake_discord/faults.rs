@@ -1,8 +1,13 @@
-//! REST faults a test can arm: 429s shaped like Discord's (per-route or global) and 5xx
-//! answers, each for the next N matching requests, plus a failing gateway lookup.
+//! REST faults a test can arm: 429s shaped like Discord's (per-route or global), 5xx answers,
+//! Discord's JSON errors (e.g. 403 Missing Permissions) and answers held back after the request
+//! took effect (a send that lands but whose answer the bot never sees), each for the next N
+//! matching requests, plus a failing gateway lookup. One fault per request: the first armed one
+//! that matches.
 //!
 //! With serenity's ratelimiter disabled (required for `api_base`), these reach the bot as plain
 //! errors, which is exactly what its own retry layer must handle.
+
+use std::time::Duration;
 
 use serde_json::json;
 
@@ -15,6 +20,20 @@ pub enum FaultKind {
     RateLimited { retry_after: f64, global: bool },
     /// Any status, with Discord's error JSON.
     Status(u16),
+    /// `status` with Discord's error JSON carrying a real error `code` and `message`, e.g.
+    /// 403 / 50013 / "Missing Permissions".
+    DiscordError {
+        status: u16,
+        code: u64,
+        message: String,
+    },
+    /// The request is handled as usual (a message is created, the request recorded with its
+    /// real status) but the answer is held back this long: what a bot sees when Discord did the
+    /// work and the connection then hangs. Applied by `rest::handle`, not by `reply`.
+    StallAfter(Duration),
+    /// The request never takes effect: it is held this long, then answered 503 (a send that
+    /// never reached Discord, e.g. a hung connection). Recorded with status 503 on arrival.
+    StallBefore(Duration),
 }
 
 #[derive(Clone, Debug)]
@@ -78,6 +97,16 @@ pub(crate) fn reply(kind: &FaultKind) -> Reply {
             status,
             json!({"message": format!("{status}: fault injected by fake-discord"), "code": 0}),
         ),
+        FaultKind::DiscordError {
+            status,
+            code,
+            ref message,
+        } => Reply::json(status, json!({"message": message, "code": code})),
+        FaultKind::StallBefore(_) => Reply::json(
+            503,
+            json!({"message": "503: request lost by fake-discord (stall_before_create)", "code": 0}),
+        ),
+        FaultKind::StallAfter(_) => unreachable!("a stall answers normally, late (rest::handle)"),
     }
 }
 
@@ -106,6 +135,66 @@ impl FakeDiscord {
     /// The next `times` matching requests get `status` (e.g. 500, 502, 503).
     pub fn server_error(&self, method: &str, path_contains: &str, times: u32, status: u16) {
         self.arm(method, path_contains, times, FaultKind::Status(status));
+    }
+
+    /// The next `times` matching requests get `status` with Discord's error JSON
+    /// `{"code": code, "message": message}`.
+    pub fn discord_error(
+        &self,
+        method: &str,
+        path_contains: &str,
+        times: u32,
+        status: u16,
+        code: u64,
+        message: &str,
+    ) {
+        let message = message.to_owned();
+        let kind = FaultKind::DiscordError {
+            status,
+            code,
+            message,
+        };
+        self.arm(method, path_contains, times, kind);
+    }
+
+    /// The next `times` matching requests get Discord's answer to a bot that lacks a permission
+    /// in the channel: 403 `{"code": 50013, "message": "Missing Permissions"}`. `u32::MAX`
+    /// keeps the channel forbidden until `clear_faults`.
+    pub fn missing_permissions(&self, method: &str, path_contains: &str, times: u32) {
+        self.discord_error(
+            method,
+            path_contains,
+            times,
+            403,
+            50013,
+            "Missing Permissions",
+        );
+    }
+
+    /// The next `times` matching requests take effect as usual (a `POST .../messages` creates
+    /// the message, with its nonce) but their answer is held back for `delay`: the window in
+    /// which a bot has sent but not yet learned the result, e.g. to kill it there.
+    pub fn stall_after_create(
+        &self,
+        method: &str,
+        path_contains: &str,
+        times: u32,
+        delay: Duration,
+    ) {
+        self.arm(method, path_contains, times, FaultKind::StallAfter(delay));
+    }
+
+    /// The next `times` matching requests do not take effect (no message is created): each is
+    /// held for `delay` and then answered 503. The window in which a bot has begun a send that
+    /// Discord never saw, e.g. to kill it there.
+    pub fn stall_before_create(
+        &self,
+        method: &str,
+        path_contains: &str,
+        times: u32,
+        delay: Duration,
+    ) {
+        self.arm(method, path_contains, times, FaultKind::StallBefore(delay));
     }
 
     /// `GET /gateway` and `/gateway/bot` fail with 503 until cleared: serenity would then fall back

@@ -146,6 +146,9 @@ impl<'a> InteractionBuilder<'a> {
             cfg.guild(g)
                 .unwrap_or_else(|| panic!("guild {g} is not in the FakeConfig"))
         });
+        // Roles and permissions as they are now, after any `set_member_roles`.
+        let current = guild.map(|g| inner.member_changes.apply(g));
+        let guild = current.as_deref();
         let source = (self.kind == 3 && self.message.is_none())
             .then(|| newest_with_custom_id(inner, &self.name))
             .flatten();

@@ -9,9 +9,10 @@
 //! Layout: `config` (the guilds and people); `payloads`, `rest_payloads`, `interaction_json`
 //! (JSON serenity accepts); `rest` → `commands` / `messages` / `validate` (HTTP side);
 //! `gateway` + `gateway_control` (websocket, and the test's handle on it); `interactions`
-//! (injection) and `answers` (how the bot replied); `faults`; `record` (every request, and
-//! waiting for one); `state` (shared state); `ids`; `raw_client` (frame-level clients for
-//! testing the fake itself); `bare_bot` (a minimal poise bot: smoke test and benchmark floor).
+//! (injection) and `answers` (how the bot replied); `members` (roles changed mid-test);
+//! `faults`; `record` (every request, and waiting for one); `state` (shared state); `ids`;
+//! `raw_client` (frame-level clients for testing the fake itself); `bare_bot` (a minimal poise
+//! bot: smoke test and benchmark floor).
 #![allow(dead_code, unused_imports)]
 
 pub mod answers;
@@ -24,6 +25,7 @@ pub mod gateway_control;
 pub mod ids;
 pub mod interaction_json;
 pub mod interactions;
+pub mod members;
 pub mod messages;
 pub mod payloads;
 pub mod raw_client;

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::body::{Body, Bytes};
 use axum::extract::State;
@@ -89,8 +89,8 @@ pub(crate) async fn handle(
         .collect();
     let json_body = parse_body(&headers, &body);
 
-    let reply = shared.update(|inner| {
-        let reply = answer(
+    let (reply, hold) = shared.update(|inner| {
+        let (reply, hold) = answer(
             &shared,
             inner,
             method.as_str(),
@@ -110,8 +110,12 @@ pub(crate) async fn handle(
             received_at,
             status: reply.status,
         });
-        reply
+        (reply, hold)
     });
+    if let Some(delay) = hold {
+        // Recorded and applied already; only the answer is late (outside the state lock).
+        tokio::time::sleep(delay).await;
+    }
     into_response(reply)
 }
 
@@ -123,13 +127,18 @@ fn answer(
     query: Option<&str>,
     headers: &BTreeMap<String, String>,
     body: Option<&Value>,
-) -> Reply {
+) -> (Reply, Option<Duration>) {
     let Some(route) = path.strip_prefix("/api/v10") else {
-        return Reply::not_found();
+        return (Reply::not_found(), None);
     };
-    if let Some(kind) = faults::take(&mut inner.faults, method, route) {
-        return faults::reply(&kind);
-    }
+    let hold = match faults::take(&mut inner.faults, method, route) {
+        Some(faults::FaultKind::StallAfter(delay)) => Some(delay),
+        Some(kind @ faults::FaultKind::StallBefore(delay)) => {
+            return (faults::reply(&kind), Some(delay))
+        }
+        Some(kind) => return (faults::reply(&kind), None),
+        None => None,
+    };
     let segments: Vec<&str> = route.trim_matches('/').split('/').collect();
     // Interaction callbacks and interaction webhooks are authorised by the token in the URL and
     // `GET /gateway` is public; every other route needs the bot token, as on Discord.
@@ -139,7 +148,7 @@ fn answer(
     );
     let expected = format!("Bot {}", shared.cfg.token);
     if !open && headers.get("authorization") != Some(&expected) {
-        return Reply::error(401, 0, "401: Unauthorized");
+        return (Reply::error(401, 0, "401: Unauthorized"), hold);
     }
     let req = Req {
         method,
@@ -147,7 +156,7 @@ fn answer(
         query,
         body,
     };
-    route_request(shared, inner, &req)
+    (route_request(shared, inner, &req), hold)
 }
 
 fn route_request(shared: &Shared, inner: &mut Inner, req: &Req<'_>) -> Reply {

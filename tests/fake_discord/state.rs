@@ -15,6 +15,7 @@ use super::commands::CommandRegistry;
 use super::config::FakeConfig;
 use super::faults::RestFault;
 use super::gateway::GatewayState;
+use super::members::MemberChanges;
 use super::record::RecordedRequest;
 
 pub(crate) struct Shared {
@@ -37,6 +38,8 @@ pub(crate) struct Inner {
     pub interactions: HashMap<String, InteractionState>,
     pub faults: Vec<RestFault>,
     pub gateway: GatewayState,
+    /// Roles and permissions changed since the start (`members.rs`).
+    pub member_changes: MemberChanges,
 }
 
 pub(crate) struct StoredMessage {

@@ -119,7 +119,10 @@ pub async fn reload_all(data: &Arc<Data>) -> Result<String, String> {
     let path = data.config_path.clone();
     let loaded = tokio::task::spawn_blocking(move || crate::config::load(&path)).await;
     let config = match loaded {
-        Ok(Ok(c)) => Arc::new(c),
+        Ok(Ok(mut c)) => {
+            crate::discord::resolve_digest_guilds(&data.rest, &mut c).await;
+            Arc::new(c)
+        }
         Ok(Err(e)) => {
             tracing::warn!(error = %e, "config reload refused");
             let file = data
