@@ -3,25 +3,31 @@
 //! in flight, for briefbot and for a bare serenity + poise bot answering a fixed string (the floor
 //! of the stack), in one run against one fake. Target: briefbot ≤ 1.15× the bare bot at p50 and p99.
 //!
-//! `cargo bench --bench interactions [-- --interactions N]` (default 500, or
-//! `BRIEFBOT_BENCH_INTERACTIONS`). Without `--bench` (as `cargo test --benches` runs it) it makes a
-//! short pass that only proves the driver works.
+//! `cargo bench --bench interactions [-- --interactions N --rounds R]`: N measured interactions
+//! per bot and concurrency (default 500, or `BRIEFBOT_BENCH_INTERACTIONS`), split over R rounds
+//! (default 10, or `BRIEFBOT_BENCH_ROUNDS`) in which the bots take turns, so that the load of a
+//! shared machine, which moves within seconds, falls on both alike. `BRIEFBOT_BENCH_RUST_LOG`
+//! replaces briefbot's log filter (default `info`, its own default). Without `--bench` (as
+//! `cargo test --benches` runs it) it makes a short pass that only proves the driver works.
 //!
 //! Both bots are child processes, so both pay the same process and loopback costs: the bare bot
 //! is this binary run again with `BRIEFBOT_BENCH_BARE` set. One bot is connected at a time (the
 //! fake dispatches to the session that identified last), and every callback is checked to be the
 //! intended bot's answer, so an interaction that reached the wrong bot, or none, fails the run.
+//! Next to latency it reports CPU time per answer, which a busy machine disturbs far less.
 
 #[path = "../tests/fake_discord/mod.rs"]
 mod fake_discord;
 
 use std::collections::HashMap;
 use std::fs::File;
+use std::future::Future;
 use std::path::{Path, PathBuf};
+use std::pin::Pin;
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
-use fake_discord::{FakeDiscord, Injected, RecordedRequest, Scope, GUILD_ID};
+use fake_discord::{FakeDiscord, Injected, RecordedRequest, Scope, WaitError, GUILD_ID};
 use futures::FutureExt;
 use poise::serenity_prelude as serenity;
 use serde_json::Value;
@@ -98,7 +104,8 @@ struct Options {
     /// Measured interactions per bot and concurrency, over all rounds.
     interactions: usize,
     rounds: usize,
-    /// Unmeasured interactions after each start, per concurrency: connection pools fill up.
+    /// Unmeasured interactions before the measured ones of each phase (at least two full
+    /// pipelines): a restarted bot opens its connections and fills its caches.
     warmup: usize,
     /// Only a smoke pass: `cargo test --benches` runs bench binaries without `--bench`.
     smoke: bool,
@@ -129,7 +136,7 @@ impl Options {
                 other => panic!("unknown argument {other}; try --interactions N or --rounds R"),
             }
         }
-        let (n, r, warmup) = if bench { (500, 5, 50) } else { (20, 2, 5) };
+        let (n, r, warmup) = if bench { (500, 10, 50) } else { (20, 2, 5) };
         let opts = Options {
             interactions: interactions.unwrap_or(n),
             rounds: rounds.unwrap_or(r),
@@ -153,45 +160,26 @@ impl Options {
 struct Row {
     bot: Bot,
     in_flight: usize,
-    latencies: Vec<Duration>,
+    all: Phase,
     /// The median of each round, to show how much the machine moved between rounds.
     round_p50: Vec<Duration>,
-    wall: Duration,
-    bot_cpu: Duration,
-    bench_cpu: Duration,
-    callback_bytes: usize,
 }
 
 impl Row {
-    fn new(bot: Bot, in_flight: usize) -> Row {
-        Row {
-            bot,
-            in_flight,
-            latencies: Vec::new(),
-            round_p50: Vec::new(),
-            wall: Duration::ZERO,
-            bot_cpu: Duration::ZERO,
-            bench_cpu: Duration::ZERO,
-            callback_bytes: 0,
-        }
+    fn add(&mut self, mut phase: Phase) {
+        phase.latencies.sort();
+        self.round_p50.push(percentile(&phase.latencies, 50));
+        let all = &mut self.all;
+        all.latencies.extend(phase.latencies);
+        all.callback_bytes += phase.callback_bytes;
+        all.steady += phase.steady;
+        all.steady_answers += phase.steady_answers;
+        all.bot_cpu += phase.bot_cpu;
+        all.bench_cpu += phase.bench_cpu;
     }
 
-    /// Runs one measured phase of `count` interactions and adds it to the row.
-    async fn measure(&mut self, fake: &FakeDiscord, running: &Running, count: usize) {
-        let (bot_cpu, bench_cpu) = (cpu_time(running.child.id()), cpu_time(std::process::id()));
-        let started = Instant::now();
-        let (mut latencies, bytes) = drive(fake, running, count, self.in_flight).await;
-        self.wall += started.elapsed();
-        self.bot_cpu += cpu_time(running.child.id()).saturating_sub(bot_cpu);
-        self.bench_cpu += cpu_time(std::process::id()).saturating_sub(bench_cpu);
-        self.callback_bytes += bytes;
-        latencies.sort();
-        self.round_p50.push(percentile(&latencies, 50));
-        self.latencies.extend(latencies);
-    }
-
-    fn per_answer(&self, total: Duration) -> Duration {
-        total / self.latencies.len() as u32
+    fn cpu_per_answer(&self, total: Duration) -> Duration {
+        total / self.all.steady_answers.max(1) as u32
     }
 }
 
@@ -220,7 +208,14 @@ async fn run(opts: &Options) -> Vec<Row> {
     let dir = tempfile::tempdir().expect("temporary folder");
     let mut rows: Vec<Row> = [Bot::Bare, Bot::Briefbot]
         .into_iter()
-        .flat_map(|bot| IN_FLIGHT.map(|n| Row::new(bot, n)))
+        .flat_map(|bot| {
+            IN_FLIGHT.map(|in_flight| Row {
+                bot,
+                in_flight,
+                all: Phase::default(),
+                round_p50: Vec::new(),
+            })
+        })
         .collect();
     for round in 0..opts.rounds {
         // Rounds alternate which bot goes first, so a change in the machine's load during the run
@@ -233,8 +228,10 @@ async fn run(opts: &Options) -> Vec<Row> {
         for bot in order {
             let running = start(bot, &fake, dir.path()).await;
             for row in rows.iter_mut().filter(|r| r.bot == bot) {
-                drive(&fake, &running, opts.warmup, row.in_flight).await;
-                row.measure(&fake, &running, opts.count(round)).await;
+                // A full pipeline turns over at least twice before anything is measured.
+                let warmup = opts.warmup.max(2 * row.in_flight);
+                let phase = drive(&fake, &running, row.in_flight, warmup, opts.count(round));
+                row.add(phase.await);
             }
             drop(running);
             // The next bot must be the only one the fake can dispatch to.
@@ -386,58 +383,119 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// Sends `count` `/whats-next` keeping at most `in_flight` unanswered, checks every answer and
-/// returns each latency (the fake's dispatch to its receipt of the bot's callback) and the bytes
-/// of all callback bodies.
+/// What one phase of one bot measured.
+#[derive(Default)]
+struct Phase {
+    latencies: Vec<Duration>,
+    callback_bytes: usize,
+    /// From the first measured dispatch to the last measured answer, when the load is steady.
+    steady: Duration,
+    steady_answers: usize,
+    bot_cpu: Duration,
+    bench_cpu: Duration,
+}
+
+/// Sends `/whats-next` keeping `in_flight` unanswered throughout: `warmup` first, then `count`
+/// measured, then as many more as keep the measured ones under the same load until they are
+/// answered. Every answer is checked; the measured ones are timed from the fake's dispatch to its
+/// receipt of the callback.
 async fn drive(
     fake: &FakeDiscord,
     running: &Running,
-    count: usize,
     in_flight: usize,
-) -> (Vec<Duration>, usize) {
-    let started = Instant::now();
-    let (tx, mut callbacks) = mpsc::unbounded_channel::<RecordedRequest>();
-    // `wait_for_nth` shows its predicate each new request once; one that never says "enough" is a
-    // feed of callbacks that does not copy the growing request log for every interaction.
-    let feed = fake.wait_for_nth(
-        move |r| {
-            if r.received_at >= started && r.method == "POST" && r.path.ends_with("/callback") {
-                let _ = tx.send(r.clone());
+    warmup: usize,
+    count: usize,
+) -> Phase {
+    let mut callbacks = Callbacks::watch(fake);
+    let mut pending: HashMap<String, (usize, Injected)> = HashMap::with_capacity(in_flight);
+    let mut phase = Phase::default();
+    let mut steady_since = None;
+    let pid = running.child.id();
+    let (mut sent, mut measured) = (0, 0);
+    while measured < count {
+        while pending.len() < in_flight {
+            if sent == warmup {
+                let cpu = (cpu_time(pid), cpu_time(std::process::id()));
+                steady_since = Some((Instant::now(), cpu));
             }
-            false
-        },
-        1,
-        RUN_LIMIT,
-    );
-    tokio::pin!(feed);
-    // Its first look copies the whole log so far: take it before any interaction is timed.
-    assert!(feed.as_mut().now_or_never().is_none());
-
-    let mut pending: HashMap<String, Injected> = HashMap::with_capacity(in_flight);
-    let mut latencies = Vec::with_capacity(count);
-    let (mut sent, mut bytes) = (0, 0);
-    while latencies.len() < count {
-        while sent < count && pending.len() < in_flight {
             let ix = fake.command(COMMAND).send().await;
             let path = format!("/api/v10/interactions/{}/{}/callback", ix.id, ix.token);
-            pending.insert(path, ix);
+            pending.insert(path, (sent, ix));
             sent += 1;
         }
+        let (callback, index, ix) = callbacks.next(running, &mut pending).await;
+        phase.steady_answers += usize::from(steady_since.is_some());
+        if (warmup..warmup + count).contains(&index) {
+            phase
+                .latencies
+                .push(callback.received_at.duration_since(ix.sent_at));
+            phase.callback_bytes += callback.body_text.len();
+            measured += 1;
+        }
+    }
+    let (since, (bot_cpu, bench_cpu)) = steady_since.expect("a measured interaction was sent");
+    phase.steady = since.elapsed();
+    phase.bot_cpu = cpu_time(pid).saturating_sub(bot_cpu);
+    phase.bench_cpu = cpu_time(std::process::id()).saturating_sub(bench_cpu);
+    // The ones that kept the load up are checked too, and leave nothing behind for the next phase.
+    while !pending.is_empty() {
+        callbacks.next(running, &mut pending).await;
+    }
+    phase
+}
+
+type Feed<'a> = Pin<Box<dyn Future<Output = Result<Vec<RecordedRequest>, WaitError>> + 'a>>;
+
+/// The bot's interaction callbacks as the fake records them.
+struct Callbacks<'a> {
+    rx: mpsc::UnboundedReceiver<RecordedRequest>,
+    /// `wait_for_nth` shows its predicate each new request once; one that never says "enough"
+    /// is a feed that does not copy the growing request log for every interaction. It only ends
+    /// at `RUN_LIMIT`.
+    feed: Feed<'a>,
+}
+
+impl Callbacks<'_> {
+    fn watch(fake: &FakeDiscord) -> Callbacks<'_> {
+        let since = Instant::now();
+        let (tx, rx) = mpsc::unbounded_channel();
+        let mut feed: Feed<'_> = Box::pin(fake.wait_for_nth(
+            move |r| {
+                if r.received_at >= since && r.method == "POST" && r.path.ends_with("/callback") {
+                    let _ = tx.send(r.clone());
+                }
+                false
+            },
+            1,
+            RUN_LIMIT,
+        ));
+        // Its first look copies the whole log so far: take it before anything is timed.
+        assert!(feed.as_mut().now_or_never().is_none());
+        Callbacks { rx, feed }
+    }
+
+    /// The next callback, the pending interaction it answers (removed) and its index; fails the
+    /// run when it is not the intended bot's answer, or when none comes.
+    async fn next(
+        &mut self,
+        running: &Running,
+        pending: &mut HashMap<String, (usize, Injected)>,
+    ) -> (RecordedRequest, usize, Injected) {
         let next = tokio::time::timeout(STALL_LIMIT, async {
             tokio::select! {
-                callback = callbacks.recv() => callback,
-                _ = &mut feed => None,
+                callback = self.rx.recv() => callback,
+                _ = &mut self.feed => None,
             }
         });
+        let bot = running.bot.name();
         let Ok(Some(callback)) = next.await else {
+            let waiting = pending.len();
             panic!(
-                "{}: {} interaction(s) unanswered for {STALL_LIMIT:?}\n{}",
-                running.bot.name(),
-                pending.len(),
+                "{bot}: {waiting} interaction(s) unanswered for {STALL_LIMIT:?}\n{}",
                 running.log_tail()
             );
         };
-        let Some(ix) = pending.remove(&callback.path) else {
+        let Some((index, ix)) = pending.remove(&callback.path) else {
             panic!(
                 "a callback for no pending interaction: {}",
                 callback.summary()
@@ -446,46 +504,44 @@ async fn drive(
         let body = callback.body.as_ref().unwrap_or(&Value::Null);
         assert!(
             callback.status == 204 && running.bot.answered(body),
-            "{} did not answer as expected: {} {body}",
-            running.bot.name(),
+            "{bot} did not answer as expected: {} {body}",
             callback.summary()
         );
-        latencies.push(callback.received_at.duration_since(ix.sent_at));
-        bytes += callback.body_text.len();
+        (callback, index, ix)
     }
-    (latencies, bytes)
 }
 
 fn print_report(opts: &Options, mut rows: Vec<Row>) {
     println!();
     println!(
-        "/{COMMAND}: {} interactions per row in {} rounds (bots alternating, {} warm-up per start);",
+        "/{COMMAND}: {} measured interactions per row, in {} rounds with the bots taking turns, after {}+ warm-up each",
         opts.interactions, opts.rounds, opts.warmup
     );
-    println!("latency = fake dispatch -> callback received; CPU per answer: the bot's process, and the bench's (fake + driver)");
+    println!("latency: fake dispatch -> callback received; answers/s and CPU per answer (the bot process, and this one: fake + driver) over the measured stretch");
     println!(
-        "{:<10}{:>5}{:>11}{:>11}{:>11}{:>10}{:>11}{:>11}{:>8}",
-        "bot", "busy", "p50", "p99", "max", "answers/s", "bot CPU", "bench CPU", "bytes"
+        "{:<10}{:>10}{:>11}{:>11}{:>11}{:>11}{:>11}{:>11}{:>8}",
+        "bot", "in flight", "p50", "p99", "max", "answers/s", "bot CPU", "bench CPU", "bytes"
     );
     let ms = |d: Duration| format!("{:.3} ms", d.as_secs_f64() * 1000.0);
     let us = |d: Duration| format!("{:.0} us", d.as_secs_f64() * 1e6);
     for row in &mut rows {
-        row.latencies.sort();
-        let answers = row.latencies.len();
+        let all = &mut row.all;
+        all.latencies.sort();
+        let answers = all.latencies.len();
         println!(
-            "{:<10}{:>5}{:>11}{:>11}{:>11}{:>10.0}{:>11}{:>11}{:>8}",
+            "{:<10}{:>10}{:>11}{:>11}{:>11}{:>11.0}{:>11}{:>11}{:>8}",
             row.bot.name(),
             row.in_flight,
-            ms(percentile(&row.latencies, 50)),
-            ms(percentile(&row.latencies, 99)),
-            ms(row.latencies[answers - 1]),
-            answers as f64 / row.wall.as_secs_f64(),
-            us(row.per_answer(row.bot_cpu)),
-            us(row.per_answer(row.bench_cpu)),
-            row.callback_bytes / answers,
+            ms(percentile(&all.latencies, 50)),
+            ms(percentile(&all.latencies, 99)),
+            ms(all.latencies[answers - 1]),
+            all.steady_answers as f64 / all.steady.as_secs_f64(),
+            us(row.cpu_per_answer(row.all.bot_cpu)),
+            us(row.cpu_per_answer(row.all.bench_cpu)),
+            row.all.callback_bytes / answers,
         );
     }
-    println!("(busy = interactions in flight; bytes = callback body per answer)");
+    println!("(bytes: callback body per answer)");
     for in_flight in IN_FLIGHT {
         let find = |bot| {
             rows.iter()
@@ -497,8 +553,8 @@ fn print_report(opts: &Options, mut rows: Vec<Row>) {
         let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64();
         let at = |p| {
             ratio(
-                percentile(&brief.latencies, p),
-                percentile(&bare.latencies, p),
+                percentile(&brief.all.latencies, p),
+                percentile(&bare.all.latencies, p),
             )
         };
         let (p50, p99) = (at(50), at(99));
@@ -515,10 +571,14 @@ fn print_report(opts: &Options, mut rows: Vec<Row>) {
             .zip(&bare.round_p50)
             .map(|(b, a)| format!("{:.2}", ratio(*b, *a)))
             .collect();
-        println!(
-            "briefbot/bare, {in_flight:>2} in flight: p50 {p50:.2}x  p99 {p99:.2}x  (target <= {TARGET:.2}x: {verdict}); p50 per round: {}",
-            rounds.join(" ")
+        let cpu = ratio(
+            brief.cpu_per_answer(brief.all.bot_cpu),
+            bare.cpu_per_answer(bare.all.bot_cpu),
         );
+        println!(
+            "briefbot/bare, {in_flight:>2} in flight: p50 {p50:.2}x  p99 {p99:.2}x  (target <= {TARGET:.2}x: {verdict})  bot CPU {cpu:.2}x"
+        );
+        println!("    p50 ratio per round: {}", rounds.join(" "));
     }
 }
 
