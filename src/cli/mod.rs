@@ -62,8 +62,11 @@ pub enum Outcome {
 
 pub fn init_logging(format: LogFormat) {
     use tracing_subscriber::prelude::*;
+    // tungstenite's trace level dumps every websocket frame, the Identify with the token
+    // included (as bytes): never below debug, whatever RUST_LOG says.
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"))
+        .add_directive("tungstenite=debug".parse().expect("a valid directive"));
     // serenity's info-level spans record whole gateway events, interaction tokens included, and
     // formatting them costs more than answering; its log events still come through.
     let no_serenity_spans = tracing_subscriber::filter::filter_fn(|meta| {

@@ -79,29 +79,25 @@ pub fn event_handler<'a>(
                     .instrument(span)
                     .await?;
             }
-            // The first READY is the start; later ones are new sessions after a lost one.
+            // serenity tells the framework about a lost connection only once it is back: a
+            // resume, or a READY after the first (the session was lost and identified again).
             serenity::FullEvent::Ready { .. }
                 if data.readies.fetch_add(1, Ordering::SeqCst) > 0 =>
             {
-                tracing::info!("re-identified with the gateway (new session)");
+                tracing::warn!("gateway session was lost; identified again");
+                crate::metrics::gateway_event(
+                    "disconnect",
+                    "gateway session lost; identified again",
+                );
                 crate::metrics::gateway_event("reidentify", "new session");
             }
             serenity::FullEvent::Resume { .. } => {
-                tracing::info!("gateway session resumed");
+                tracing::warn!("gateway connection was lost; session resumed");
+                crate::metrics::gateway_event(
+                    "disconnect",
+                    "gateway connection lost; session resumed",
+                );
                 crate::metrics::gateway_event("resume", "resumed");
-            }
-            serenity::FullEvent::ShardStageUpdate { event } => {
-                use serenity::ConnectionStage;
-                if event.old == ConnectionStage::Connected
-                    && event.new != ConnectionStage::Connected
-                {
-                    let what = format!(
-                        "shard {} lost its connection ({:?})",
-                        event.shard_id.0, event.new
-                    );
-                    tracing::warn!(shard = event.shard_id.0, stage = ?event.new, "gateway connection lost");
-                    crate::metrics::gateway_event("disconnect", &what);
-                }
             }
             _ => {}
         }
