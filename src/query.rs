@@ -19,6 +19,13 @@ const LIST_BUTTON: &str = "brf:list:";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserError(pub String);
 
+impl UserError {
+    /// A refusal, cut to fit one Discord message (lists of what exists can be long).
+    pub fn new(text: impl AsRef<str>) -> Self {
+        UserError(clip(text.as_ref(), render::limits::CONTENT))
+    }
+}
+
 impl fmt::Display for UserError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
@@ -45,7 +52,7 @@ pub fn find_briefing<'a>(
     found.ok_or_else(|| match wanted {
         _ if lib.is_empty() => UserError("No briefings are published yet.".into()),
         None => UserError("No briefings are published yet.".into()),
-        Some(id) => UserError(format!(
+        Some(id) => UserError::new(format!(
             "I couldn't find a briefing called `{}`. Recent briefings: {}. Start typing in the `briefing` option to pick one.",
             clip(&sanitize(id), 80),
             recent_ids(lib)
@@ -73,8 +80,8 @@ pub fn section(
             let shown = catalog
                 .get(key.as_str())
                 .map_or_else(|| sanitize(name), |d| d.title.clone());
-            let has: Vec<&str> = b.sections.iter().map(|s| s.heading.as_str()).collect();
-            Err(UserError(format!(
+            let has: Vec<String> = b.sections.iter().map(|s| clip(&s.heading, 80)).collect();
+            Err(UserError::new(format!(
                 "“{}” has no {} section. It has: {}.",
                 clip(&b.title, 120),
                 clip(&shown, 80),
@@ -99,7 +106,7 @@ pub fn list_page(
         None => lib.newest_first().collect(),
     };
     if matching.is_empty() {
-        return Err(UserError(match &tag {
+        return Err(UserError::new(match &tag {
             Some(t) => format!(
                 "No briefing is tagged `{}`. Tags: {}.",
                 clip(&sanitize(t), 50),
@@ -111,17 +118,17 @@ pub fn list_page(
     let pages = matching.len().div_ceil(page_size.max(1));
     // A button from before a reload may point past the end: show the last page instead.
     let page = page.clamp(1, pages);
+    // Each line gets an equal share of the description, so a page always fits.
+    let share = render::limits::EMBED_DESCRIPTION / page_size.max(1) - 2;
     let lines: Vec<String> = matching
         .iter()
         .skip((page - 1) * page_size)
         .take(page_size)
         .map(|b| {
-            format!(
-                "**{}** · {}\n`{}`",
-                clip(&b.title, 150),
-                b.date_label(),
-                b.id
-            )
+            let date = b.date_label();
+            let id = clip(&b.id, (share / 2).min(100));
+            let room = share.saturating_sub(id.chars().count() + date.chars().count() + 10);
+            format!("**{}** · {date}\n`{id}`", clip(&b.title, room.min(150)))
         })
         .collect();
     let title = match &tag {
@@ -213,15 +220,23 @@ pub fn search(
             ),
             inline: false,
         })
-        .collect();
-    Ok(MessagePayload::with_embeds(vec![Embed {
+        .collect::<Vec<_>>();
+    let mut embed = Embed {
         title: Some(clip(
             &format!("Search: {shown_query}"),
             render::limits::EMBED_TITLE,
         )),
-        fields,
         ..Embed::default()
-    }]))
+    };
+    // Many long hits could pass the 6,000 characters of a message: keep the best that fit.
+    for field in fields {
+        embed.fields.push(field);
+        if render::limits::embed_chars(&embed) > render::limits::EMBED_TOTAL {
+            embed.fields.pop();
+            break;
+        }
+    }
+    Ok(MessagePayload::with_embeds(vec![embed]))
 }
 
 /// Briefing ids for an autocomplete, best match first: id prefix, then a word of the title,
@@ -291,6 +306,8 @@ pub fn complete_sections(
     let mut ranked: Vec<(u8, usize, Choice)> = options
         .into_iter()
         .enumerate()
+        // Discord refuses the whole answer if one value is empty or over 100 characters.
+        .filter(|(_, (_, key))| (1..=CHOICE_LEN).contains(&key.chars().count()))
         .filter_map(|(i, (heading, key))| {
             rank(&needle, &key, &heading).map(|r| {
                 (
@@ -340,13 +357,17 @@ fn rank(needle: &str, id: &str, title: &str) -> Option<u8> {
 fn recent_ids(lib: &Library) -> String {
     lib.newest_first()
         .take(5)
-        .map(|b| format!("`{}`", b.id))
+        .map(|b| format!("`{}`", clip(&b.id, 100)))
         .collect::<Vec<_>>()
         .join(", ")
 }
 
 fn tag_list(lib: &Library) -> String {
-    let tags: Vec<String> = lib.tags().take(15).map(|(t, _)| format!("`{t}`")).collect();
+    let tags: Vec<String> = lib
+        .tags()
+        .take(15)
+        .map(|(t, _)| format!("`{}`", clip(t, 50)))
+        .collect();
     if tags.is_empty() {
         "none yet".into()
     } else {

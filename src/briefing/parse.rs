@@ -189,6 +189,12 @@ pub fn parse_briefing(input: &ParseInput, bytes: &[u8]) -> Result<Briefing, Vec<
         }
     }
     if !errors.is_empty() {
+        // A problem found after the last line (a file ending in its closing `+++`) is shown
+        // on the last line, which exists.
+        let last_line = text.lines().count().max(1);
+        for e in &mut errors {
+            e.line = e.line.min(last_line);
+        }
         errors.sort_by_key(|e| e.line);
         return Err(errors);
     }

@@ -146,7 +146,12 @@ pub fn on_error(error: FrameworkError<'_>) -> poise::BoxFuture<'_, ()> {
                 let note = ephemeral(
                     "I don't know this command. It may have been removed; try again in a minute.",
                 );
-                if let Err(e) = target.respond(framework.user_data, 4, vec![note]).await {
+                let answered = if interaction.data.autocomplete().is_some() {
+                    target.respond_choices(framework.user_data).await
+                } else {
+                    target.respond(framework.user_data, 4, vec![note]).await
+                };
+                if let Err(e) = answered {
                     tracing::warn!(error = %e, "could not answer an unknown command");
                 }
                 let _ = ctx;
@@ -169,6 +174,15 @@ pub fn on_error(error: FrameworkError<'_>) -> poise::BoxFuture<'_, ()> {
 async fn tell(ctx: Ctx<'_>, text: &str, outcome: &str) {
     let Ok(target) = Target::of(ctx) else { return };
     let data = ctx.data();
+    let autocomplete = matches!(ctx, poise::Context::Application(app)
+        if app.interaction_type == poise::CommandInteractionType::Autocomplete);
+    if autocomplete {
+        // An autocomplete can only be answered with choices: none, rather than an error.
+        if let Err(e) = target.respond_choices(data).await {
+            tracing::warn!(error = %e, "could not answer an autocomplete");
+        }
+        return;
+    }
     if target
         .respond(data, 4, vec![ephemeral(text)])
         .await

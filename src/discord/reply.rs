@@ -67,6 +67,16 @@ impl Target<'_> {
             .await
     }
 
+    /// Answers an autocomplete with no choices (for options or commands the bot cannot serve).
+    pub async fn respond_choices(&self, data: &Data) -> Result<(), RestError> {
+        let path = format!("/interactions/{}/{}/callback", self.id, self.token);
+        let body = json!({ "type": 8, "data": { "choices": [] } });
+        data.rest
+            .post(&path, &body, RetryPolicy::INTERACTION)
+            .await
+            .map(drop)
+    }
+
     /// Acknowledges now and answers later with `edit_original` (for work that may take > 3 s).
     pub async fn defer(&self, data: &Data, only_caller: bool) -> Result<(), RestError> {
         let flags = if only_caller { EPHEMERAL } else { 0 };

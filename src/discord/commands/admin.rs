@@ -14,8 +14,10 @@ use std::sync::Arc;
     subcommand_required,
     default_member_permissions = "ADMINISTRATOR"
 )]
-pub async fn briefbot(_ctx: Ctx<'_>) -> Result<(), Error> {
-    Ok(())
+pub async fn briefbot(ctx: Ctx<'_>) -> Result<(), Error> {
+    // Only a stale registration can call this without a subcommand; answer rather than time out.
+    let pick = "Pick one of the subcommands: status, reload.";
+    crate::discord::reply::answer(ctx, Err(crate::query::UserError::new(pick))).await
 }
 
 fn is_admin(ctx: Ctx<'_>) -> bool {

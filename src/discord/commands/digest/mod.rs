@@ -31,8 +31,10 @@ const MAX_BRIEFINGS: usize = 3;
     subcommand_required,
     default_member_permissions = "MANAGE_GUILD"
 )]
-pub async fn digest(_ctx: Ctx<'_>) -> Result<(), Error> {
-    Ok(())
+pub async fn digest(ctx: Ctx<'_>) -> Result<(), Error> {
+    // Only a stale registration can call this without a subcommand; answer rather than time out.
+    let pick = "Pick one of the subcommands: add, list, remove, pause, resume, preview, send-now.";
+    crate::discord::reply::answer(ctx, Err(crate::query::UserError::new(pick))).await
 }
 
 /// Create a digest that posts briefings to a channel on a schedule
