@@ -10,7 +10,9 @@
 //!   dispatched reaches the bot. A tick of the load that finds no live session (socket gone and
 //!   not yet resumed, or re-identifying after a non-resumable op 9) sends nothing and is counted
 //!   apart as "not sent: gateway down", as Discord would fail that click on the user's side.
-//!   Latency is the fake's dispatch to its receipt of the accepted callback.
+//!   Latency is the fake's dispatch to its receipt of the accepted callback. One known gap is
+//!   reported, not failed: an autocomplete whose answer met an injected 429 (poise sends those
+//!   answers itself, once, bypassing briefbot's REST client and its retries).
 //! - **Each digest fire exactly once.** Due fires are the ticks of a digest's schedule from its
 //!   first delivered fire (which must come within the warm-up) to the end of the load. The bot
 //!   then keeps running, without load or faults, until each due fire is in the channel, for at
