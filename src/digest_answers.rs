@@ -139,9 +139,8 @@ pub fn parse_sections(
 }
 
 fn resolve_section(item: &str, catalog: &SectionCatalog) -> Option<String> {
-    let as_key = item.trim().to_lowercase().replace('-', "_");
-    let def = catalog.get(&as_key).or_else(|| catalog.lookup(item))?;
-    Some(def.key.to_string())
+    let key = catalog.key_for_name(item);
+    catalog.get(key.as_str()).map(|def| def.key.to_string())
 }
 
 fn unknown_section(item: &str, catalog: &SectionCatalog) -> UserError {

@@ -164,6 +164,19 @@ impl SectionCatalog {
         }
     }
 
+    /// The key a member or admin means by `name`: any heading alias (`Au-delà des gros titres`),
+    /// or a key written with `_` or `-` (`whats_next`, `whats-next`); otherwise the slug.
+    pub fn key_for_name(&self, name: &str) -> SectionKey {
+        let name = name.trim();
+        if let Some(def) = self.lookup(name) {
+            return def.key.clone();
+        }
+        match self.get(&name.to_lowercase().replace('-', "_")) {
+            Some(def) => def.key.clone(),
+            None => self.key_for(name),
+        }
+    }
+
     pub fn keys(&self) -> impl Iterator<Item = &str> {
         self.defs.iter().map(|d| d.key.as_str())
     }
@@ -216,6 +229,20 @@ mod tests {
     fn unknown_headings_get_a_slug_key() {
         let c = SectionCatalog::default();
         assert_eq!(c.key_for("Key Numbers!").as_str(), "key_numbers");
+    }
+
+    #[test]
+    fn names_resolve_through_aliases_before_key_forms() {
+        let c = SectionCatalog::default();
+        for (name, key) in [
+            ("whats-next", "whats_next"),
+            ("WHATS_NEXT", "whats_next"),
+            ("Au-delà des gros titres", "beyond_the_headlines"),
+            ("What's Next?", "whats_next"),
+            ("Key Players", "key_players"),
+        ] {
+            assert_eq!(c.key_for_name(name).as_str(), key, "{name}");
+        }
     }
 
     #[test]

@@ -44,7 +44,7 @@ pub fn run(args: &PreviewArgs, out: &mut dyn Write) -> anyhow::Result<Outcome> {
     let payloads = match &args.section {
         None => render::render_briefing(briefing),
         Some(wanted) => {
-            let key = config.sections.key_for(&wanted.replace('-', "_"));
+            let key = config.sections.key_for_name(wanted);
             let section = briefing
                 .section(key.as_str())
                 .or_else(|| briefing.section(wanted));

@@ -133,7 +133,6 @@ pub fn on_error(error: FrameworkError<'_>) -> poise::BoxFuture<'_, ()> {
                 tell(ctx, "Pick one of the subcommands.", "bad_input").await
             }
             FrameworkError::UnknownInteraction {
-                ctx,
                 framework,
                 interaction,
                 ..
@@ -154,7 +153,6 @@ pub fn on_error(error: FrameworkError<'_>) -> poise::BoxFuture<'_, ()> {
                 if let Err(e) = answered {
                     tracing::warn!(error = %e, "could not answer an unknown command");
                 }
-                let _ = ctx;
                 crate::metrics::interaction("unknown", "refused", 0.0);
             }
             FrameworkError::EventHandler { error, .. } => {

@@ -73,7 +73,7 @@ pub fn section(
     name: &str,
 ) -> Result<Vec<MessagePayload>, UserError> {
     let b = find_briefing(lib, id)?;
-    let key = catalog.key_for(&name.trim().replace('-', "_"));
+    let key = catalog.key_for_name(name);
     match b.section(key.as_str()) {
         Some(s) => Ok(render::render_section(b, s)),
         None => {
