@@ -1,27 +1,21 @@
 //! briefbot serves news briefings on Discord.
 //!
-//! Data flows one way: `config` reads `config.toml`; `briefing` loads the briefings folder into
-//! an immutable `Library`; `render` turns briefings into Discord message payloads within
-//! Discord's limits; `schedule` computes digest fire times; `store` keeps runtime digests and the
-//! delivery ledger in SQLite; `digest` builds digest specs and chooses their content; `scheduler`
-//! runs one timer over all digests and posts through a `Poster` that `discord` implements.
-//! `query` answers members' commands as plain values. Only `discord` knows serenity and poise;
-//! everything else is tested with plain values.
+//! Data flows one way. `config` reads `config.toml`. `briefings` loads the briefings folder into
+//! an immutable library with its search index, and answers members' commands as plain values.
+//! `render` turns briefings into Discord message payloads within Discord's limits. `digests`
+//! computes fire times, chooses what each delivery carries and runs one timer over every
+//! digest, recording each delivery in `store` (SQLite) so none is lost or doubled. `answer`
+//! holds what every answer shares (refusals, choices, tags). `app` wires the running bot:
+//! start-up, reload, signals and the ops endpoint. `discord` is the only module that knows
+//! serenity and poise; everything else is tested with plain values. `cli` is the command line.
 
-pub mod briefing;
+pub mod answer;
+pub mod app;
+pub mod briefings;
 pub mod cli;
 pub mod config;
-pub mod content;
-pub mod cooldown;
-pub mod digest;
-pub mod digest_answers;
+pub mod digests;
 pub mod discord;
 pub mod metrics;
-pub mod ops;
-pub mod query;
 pub mod render;
-pub mod schedule;
-pub mod scheduler;
-pub mod search;
 pub mod store;
-pub mod watch;

@@ -1,4 +1,4 @@
-//! The command line (SPEC §6): argument definitions and the offline subcommands `check`,
+//! The command line: argument definitions and the offline subcommands `check`,
 //! `preview` and `schedule`. Each subcommand writes to stdout and reports problems through
 //! `Outcome`; anything that stops it from running at all is an `anyhow::Error` (exit 2).
 
@@ -6,7 +6,7 @@ mod check;
 mod preview;
 mod schedule;
 
-use crate::briefing::{Library, LoadReport};
+use crate::briefings::{Library, LoadReport};
 use crate::config::{self, Config};
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -105,7 +105,7 @@ fn run_bot(args: &ConfigArg) -> anyhow::Result<Outcome> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    runtime.block_on(crate::discord::run(config, path, token.trim().to_string()))?;
+    runtime.block_on(crate::app::run(config, path, token.trim().to_string()))?;
     Ok(Outcome::Ok)
 }
 

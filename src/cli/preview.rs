@@ -2,7 +2,7 @@
 //! for a person or as the exact Discord payloads (`--format json`).
 
 use super::{load_config, load_library, ConfigArg, Outcome};
-use crate::briefing::{Briefing, Library};
+use crate::briefings::{Briefing, Library};
 use crate::render;
 use clap::ValueEnum;
 use std::io::Write;

@@ -4,7 +4,7 @@
 
 use super::{load_config, ConfigArg, Outcome};
 use crate::config::Config;
-use crate::digest::DigestSpec;
+use crate::digests::DigestSpec;
 use crate::store::Store;
 use anyhow::Context;
 use chrono::Utc;

@@ -6,8 +6,8 @@ use super::raw::{RawCustomSection, RawDigest, RawGuild, RawSections, Tables, Tex
 use super::report::{did_you_mean, quoted_list};
 use super::validate::Checker;
 use super::{DigestConfig, GuildConfig, ScheduleConfig, WhenEmpty};
-use crate::briefing::{SectionCatalog, SectionKey};
-use crate::schedule::Schedule;
+use crate::briefings::{SectionCatalog, SectionKey};
+use crate::digests::schedule::Schedule;
 use std::collections::HashMap;
 use std::ops::RangeInclusive;
 use toml::Spanned;

@@ -13,8 +13,8 @@ mod validate;
 #[cfg(test)]
 mod tests;
 
-use crate::briefing::{SectionCatalog, SectionKey};
-use crate::schedule::Schedule;
+use crate::briefings::{SectionCatalog, SectionKey};
+use crate::digests::schedule::Schedule;
 use chrono_tz::Tz;
 use std::fmt;
 use std::net::SocketAddr;

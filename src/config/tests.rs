@@ -1,7 +1,7 @@
 //! Table-driven: a TOML snippet and the `line:col: message` problems it must produce.
 
 use super::*;
-use crate::schedule::{parse_timezone, Schedule};
+use crate::digests::schedule::{parse_timezone, Schedule};
 
 /// A valid digest on lines 1-4, so a case's own lines start at 5.
 const DIGEST: &str = "[[digest]]\nname = \"morning\"\nchannel_id = 1\nschedule = \"0 8 * * *\"\n";

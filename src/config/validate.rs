@@ -5,7 +5,7 @@
 use super::raw::{IdList, IntOrStr, RawConfig, RawDiscord, RawId, Text};
 use super::report::{did_you_mean, line_col, problem_at, quoted_list};
 use super::*;
-use crate::schedule::parse_timezone;
+use crate::digests::schedule::parse_timezone;
 use std::ops::{Range, RangeInclusive};
 use toml::Spanned;
 

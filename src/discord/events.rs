@@ -3,6 +3,7 @@
 //! paths) go to the log, never to the member.
 
 use super::commands::handle_list_button;
+use super::http::callback;
 use super::reply::{ephemeral, Invocation, Target};
 use super::state::{Ctx, Data, Error, FrameworkError};
 use poise::serenity_prelude as serenity;
@@ -43,7 +44,7 @@ pub fn command_check(ctx: Ctx<'_>) -> poise::BoxFuture<'_, Result<bool, Error>> 
         }
         let Err(wait) = ctx
             .data()
-            .cooldowns
+            .cooldowns()
             .try_use(ctx.author().id.get(), Instant::now())
         else {
             return Ok(true);
@@ -54,7 +55,7 @@ pub fn command_check(ctx: Ctx<'_>) -> poise::BoxFuture<'_, Result<bool, Error>> 
             .respond(
                 ctx.data(),
                 4,
-                vec![ephemeral(crate::cooldown::wait_text(wait))],
+                vec![ephemeral(crate::answer::wait_text(wait))],
             )
             .await?;
         super::reply::record(ctx, "cooldown").await;
@@ -182,15 +183,14 @@ async fn tell(ctx: Ctx<'_>, text: &str, outcome: &str) {
         return;
     }
     if target
-        .respond(data, 4, vec![ephemeral(text)])
+        .respond(data, callback::CHANNEL_MESSAGE, vec![ephemeral(text)])
         .await
         .is_err()
     {
-        let path = format!("/webhooks/{}/{}", data.application_id, target.token);
         if let Err(e) = data
             .rest
             .post(
-                &path,
+                target.follow_up_route(data.application_id),
                 &ephemeral(text),
                 super::rest::RetryPolicy::INTERACTION,
             )

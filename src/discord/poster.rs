@@ -1,9 +1,10 @@
-//! The scheduler's `Poster` on Discord's REST API: one attempt per call (the scheduler owns
+//! The digest scheduler's `Poster` on Discord's REST API: one attempt per call (the scheduler owns
 //! retries and the ledger), with Discord's answers mapped to what the scheduler acts on.
 
+use super::http::{MessageReply, Route};
 use super::rest::{Rest, RestError, RetryPolicy};
+use crate::digests::scheduler::{PostError, Poster};
 use crate::render::MessagePayload;
-use crate::scheduler::{PostError, Poster};
 
 pub struct DiscordPoster {
     pub rest: Rest,
@@ -12,11 +13,11 @@ pub struct DiscordPoster {
 #[async_trait::async_trait]
 impl Poster for DiscordPoster {
     async fn post(&self, channel_id: u64, payload: &MessagePayload) -> Result<u64, PostError> {
-        let path = format!("/channels/{channel_id}/messages");
-        match self.rest.post(&path, payload, RetryPolicy::ONCE).await {
-            Ok(message) => message["id"]
-                .as_str()
-                .and_then(|id| id.parse().ok())
+        let route = Route::ChannelMessages(channel_id);
+        match self.rest.post(route, payload, RetryPolicy::ONCE).await {
+            Ok(message) => serde_json::from_value::<MessageReply>(message)
+                .ok()
+                .and_then(|m| m.id.parse().ok())
                 .ok_or_else(|| PostError::Other("Discord returned no message id".into())),
             Err(RestError::RateLimited {
                 retry_after,

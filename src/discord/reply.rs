@@ -1,17 +1,13 @@
 //! Answering interactions with the renderer's payloads, sent as they are: the first as the
 //! interaction response, the rest as follow-ups; refusals and errors only to the caller.
 
+use super::http::{callback, Route};
 use super::rest::{Rest, RestError, RetryPolicy};
 use super::state::{Ctx, Data, Error};
-use crate::query::UserError;
+use crate::answer::UserError;
 use crate::render::{MessagePayload, EPHEMERAL};
 use serde_json::json;
 use std::time::Instant;
-
-/// Interaction response types (Discord's numbering).
-const CHANNEL_MESSAGE: u8 = 4;
-const DEFERRED_CHANNEL_MESSAGE: u8 = 5;
-pub const UPDATE_MESSAGE: u8 = 7;
 
 /// Set on every invocation by the framework's pre-command hook: when it started, and a guard
 /// that keeps shutdown waiting until the answer is out.
@@ -55,10 +51,9 @@ impl Target<'_> {
         let first = payloads
             .next()
             .unwrap_or_else(|| ephemeral("Nothing to show."));
-        let path = format!("/interactions/{}/{}/callback", self.id, self.token);
         data.rest
             .post(
-                &path,
+                self.callback(),
                 &json!({ "type": kind, "data": first }),
                 RetryPolicy::INTERACTION,
             )
@@ -69,10 +64,9 @@ impl Target<'_> {
 
     /// Answers an autocomplete with no choices (for options or commands the bot cannot serve).
     pub async fn respond_choices(&self, data: &Data) -> Result<(), RestError> {
-        let path = format!("/interactions/{}/{}/callback", self.id, self.token);
-        let body = json!({ "type": 8, "data": { "choices": [] } });
+        let body = json!({ "type": callback::AUTOCOMPLETE_RESULT, "data": { "choices": [] } });
         data.rest
-            .post(&path, &body, RetryPolicy::INTERACTION)
+            .post(self.callback(), &body, RetryPolicy::INTERACTION)
             .await
             .map(drop)
     }
@@ -80,10 +74,10 @@ impl Target<'_> {
     /// Acknowledges now and answers later with `edit_original` (for work that may take > 3 s).
     pub async fn defer(&self, data: &Data, only_caller: bool) -> Result<(), RestError> {
         let flags = if only_caller { EPHEMERAL } else { 0 };
-        let path = format!("/interactions/{}/{}/callback", self.id, self.token);
-        let body = json!({ "type": DEFERRED_CHANNEL_MESSAGE, "data": { "flags": flags } });
+        let body =
+            json!({ "type": callback::DEFERRED_CHANNEL_MESSAGE, "data": { "flags": flags } });
         data.rest
-            .post(&path, &body, RetryPolicy::INTERACTION)
+            .post(self.callback(), &body, RetryPolicy::INTERACTION)
             .await
             .map(drop)
     }
@@ -98,13 +92,28 @@ impl Target<'_> {
         let first = payloads
             .next()
             .unwrap_or_else(|| ephemeral("Nothing to show."));
-        let path = format!(
-            "/webhooks/{}/{}/messages/@original",
-            data.application_id, self.token
-        );
-        data.rest.patch(&path, &first, RetryPolicy::PATIENT).await?;
+        let route = Route::OriginalResponse {
+            application: data.application_id,
+            token: self.token,
+        };
+        data.rest.patch(route, &first, RetryPolicy::PATIENT).await?;
         self.follow_up(&data.rest, data.application_id, payloads)
             .await
+    }
+
+    fn callback(&self) -> Route<'_> {
+        Route::InteractionCallback {
+            interaction: self.id,
+            token: self.token,
+        }
+    }
+
+    /// Where follow-up messages of this interaction go.
+    pub fn follow_up_route(&self, application_id: u64) -> Route<'_> {
+        Route::FollowUp {
+            application: application_id,
+            token: self.token,
+        }
     }
 
     async fn follow_up(
@@ -113,10 +122,14 @@ impl Target<'_> {
         application_id: u64,
         payloads: impl Iterator<Item = MessagePayload>,
     ) -> Result<(), RestError> {
-        let path = format!("/webhooks/{application_id}/{}", self.token);
         for payload in payloads {
             // The interaction token lives 15 minutes: follow-ups may wait out a rate limit.
-            rest.post(&path, &payload, RetryPolicy::PATIENT).await?;
+            rest.post(
+                self.follow_up_route(application_id),
+                &payload,
+                RetryPolicy::PATIENT,
+            )
+            .await?;
         }
         Ok(())
     }
@@ -130,7 +143,7 @@ pub async fn answer(
     let outcome = if result.is_ok() { "ok" } else { "refused" };
     let payloads = result.unwrap_or_else(|e| vec![ephemeral(e.0)]);
     Target::of(ctx)?
-        .respond(ctx.data(), CHANNEL_MESSAGE, payloads)
+        .respond(ctx.data(), callback::CHANNEL_MESSAGE, payloads)
         .await?;
     record(ctx, outcome).await;
     Ok(())

@@ -4,6 +4,7 @@
 //! honours `Retry-After` (header or body) and retries 5xx and connection errors with bounded
 //! backoff. It never logs or returns the token or a URL (interaction URLs carry secrets too).
 
+use super::http::Route;
 use serde::Serialize;
 use serde_json::Value;
 use std::time::Duration;
@@ -104,38 +105,38 @@ impl Rest {
         })
     }
 
-    pub async fn get(&self, path: &str, policy: RetryPolicy) -> Result<Value, RestError> {
-        self.send(reqwest::Method::GET, path, None::<&()>, policy)
+    pub async fn get(&self, route: Route<'_>, policy: RetryPolicy) -> Result<Value, RestError> {
+        self.send(reqwest::Method::GET, route, None::<&()>, policy)
             .await
     }
 
     pub async fn post(
         &self,
-        path: &str,
+        route: Route<'_>,
         body: &impl Serialize,
         policy: RetryPolicy,
     ) -> Result<Value, RestError> {
-        self.send(reqwest::Method::POST, path, Some(body), policy)
+        self.send(reqwest::Method::POST, route, Some(body), policy)
             .await
     }
 
     pub async fn put(
         &self,
-        path: &str,
+        route: Route<'_>,
         body: &impl Serialize,
         policy: RetryPolicy,
     ) -> Result<Value, RestError> {
-        self.send(reqwest::Method::PUT, path, Some(body), policy)
+        self.send(reqwest::Method::PUT, route, Some(body), policy)
             .await
     }
 
     pub async fn patch(
         &self,
-        path: &str,
+        route: Route<'_>,
         body: &impl Serialize,
         policy: RetryPolicy,
     ) -> Result<Value, RestError> {
-        self.send(reqwest::Method::PATCH, path, Some(body), policy)
+        self.send(reqwest::Method::PATCH, route, Some(body), policy)
             .await
     }
 
@@ -143,14 +144,15 @@ impl Rest {
     pub async fn send(
         &self,
         method: reqwest::Method,
-        path: &str,
+        route: Route<'_>,
         body: Option<&impl Serialize>,
         policy: RetryPolicy,
     ) -> Result<Value, RestError> {
-        let route = route_label(path);
+        let path = route.path();
+        let label = route.label();
         // Buckets are per resource, so the key keeps the ids (it is never logged).
         let bucket = format!("{method} {path}");
-        let global = !path.starts_with("/interactions/") && !path.starts_with("/webhooks/");
+        let global = route.counts_globally();
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -202,7 +204,7 @@ impl Rest {
                 self.gate.block_globally(*retry_after).await;
             }
             crate::metrics::rest_retry(error.status());
-            tracing::warn!(%route, attempt, wait_ms = wait.as_millis() as u64, %error, "retrying Discord request");
+            tracing::warn!(route = label, attempt, wait_ms = wait.as_millis() as u64, %error, "retrying Discord request");
             tokio::time::sleep(wait).await;
         }
     }
@@ -250,48 +252,9 @@ fn backoff(policy: RetryPolicy, attempt: u32) -> Duration {
     exp.min(policy.max_backoff)
 }
 
-/// The path with secrets and ids replaced, for logs: `/webhooks/{id}/{token}` and
-/// `/interactions/{id}/{token}` carry interaction tokens.
-pub fn route_label(path: &str) -> String {
-    let parts: Vec<&str> = path.split('/').collect();
-    let after = |i: usize, n: usize| i >= n && matches!(parts[i - n], "webhooks" | "interactions");
-    let labelled: Vec<&str> = parts
-        .iter()
-        .enumerate()
-        .map(|(i, part)| {
-            if after(i, 1) {
-                "{id}"
-            } else if after(i, 2) {
-                "{token}"
-            } else if !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()) {
-                "{n}"
-            } else {
-                part
-            }
-        })
-        .collect();
-    labelled.join("/")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn route_labels_hide_interaction_tokens_and_ids() {
-        assert_eq!(
-            route_label("/interactions/123/aW50ZXJhY3Rpb24/callback"),
-            "/interactions/{id}/{token}/callback"
-        );
-        assert_eq!(
-            route_label("/webhooks/42/tok_en/messages/@original"),
-            "/webhooks/{id}/{token}/messages/@original"
-        );
-        assert_eq!(
-            route_label("/channels/987/messages"),
-            "/channels/{n}/messages"
-        );
-    }
 
     #[test]
     fn backoff_is_bounded() {

@@ -1,83 +1,56 @@
-//! The state every command and event handler shares, and the types poise is instantiated with.
+//! The state every command and event handler shares, and the types poise is instantiated with:
+//! the running [`App`] plus what only the adapter needs (its REST client, the application id,
+//! the answers in flight).
 
 use super::rest::Rest;
+use crate::answer::Cooldowns;
+use crate::app::App;
+use crate::briefings::Content;
 use crate::config::Config;
-use crate::content::Content;
-use crate::scheduler::SchedulerHandle;
-use std::path::PathBuf;
+use crate::digests::scheduler::SchedulerHandle;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, RwLock};
-use std::time::Instant;
+use std::sync::Arc;
 
 pub type Error = anyhow::Error;
 pub type Ctx<'a> = poise::Context<'a, Arc<Data>, Error>;
 pub type FrameworkError<'a> = poise::FrameworkError<'a, Arc<Data>, Error>;
 
 pub struct Data {
-    config: RwLock<Arc<Config>>,
-    content: RwLock<Arc<Content>>,
-    pub config_path: PathBuf,
+    pub app: Arc<App>,
     pub rest: Rest,
     pub application_id: u64,
-    /// Set once, right after `Data` is built (the scheduler reads briefings through `Data`).
-    scheduler: std::sync::OnceLock<SchedulerHandle>,
-    pub started: Instant,
     in_flight: AtomicUsize,
     idle: tokio::sync::Notify,
-    pub cooldowns: crate::cooldown::Cooldowns,
     /// READY events seen: the first is the start, later ones are re-identifies.
     pub readies: AtomicUsize,
 }
 
 impl Data {
-    pub fn new(
-        config: Arc<Config>,
-        content: Arc<Content>,
-        config_path: PathBuf,
-        rest: Rest,
-        application_id: u64,
-    ) -> Self {
+    pub fn new(app: Arc<App>, rest: Rest, application_id: u64) -> Self {
         Data {
-            cooldowns: crate::cooldown::Cooldowns::new(config.limits.cooldown),
-            readies: AtomicUsize::new(0),
-            config: RwLock::new(config),
-            content: RwLock::new(content),
-            config_path,
+            app,
             rest,
             application_id,
-            scheduler: std::sync::OnceLock::new(),
-            started: Instant::now(),
             in_flight: AtomicUsize::new(0),
             idle: tokio::sync::Notify::new(),
+            readies: AtomicUsize::new(0),
         }
     }
 
-    pub fn set_scheduler(&self, scheduler: SchedulerHandle) {
-        let _ = self.scheduler.set(scheduler);
-    }
-
-    pub fn scheduler(&self) -> &SchedulerHandle {
-        self.scheduler
-            .get()
-            .expect("the scheduler is set before the bot connects")
-    }
-
-    /// The config as of now; hold the `Arc`, not the lock.
     pub fn config(&self) -> Arc<Config> {
-        Arc::clone(&self.config.read().unwrap_or_else(|e| e.into_inner()))
+        self.app.config()
     }
 
     pub fn content(&self) -> Arc<Content> {
-        Arc::clone(&self.content.read().unwrap_or_else(|e| e.into_inner()))
+        self.app.content()
     }
 
-    pub fn set_content(&self, content: Arc<Content>) {
-        *self.content.write().unwrap_or_else(|e| e.into_inner()) = content;
+    pub fn scheduler(&self) -> &SchedulerHandle {
+        self.app.scheduler()
     }
 
-    pub fn set_config(&self, config: Arc<Config>) {
-        self.cooldowns.set_period(config.limits.cooldown);
-        *self.config.write().unwrap_or_else(|e| e.into_inner()) = config;
+    pub fn cooldowns(&self) -> &Cooldowns {
+        &self.app.cooldowns
     }
 
     /// Marks an interaction as being answered until the guard drops, so shutdown can wait.

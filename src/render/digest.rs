@@ -4,7 +4,7 @@
 use super::limits::{chars, CONTENT};
 use super::payload::{AllowedMentions, MessagePayload, SUPPRESS_NOTIFICATIONS};
 use super::{pack, section_embeds, truncate};
-use crate::briefing::{Briefing, Section};
+use crate::briefings::{Briefing, Section};
 use chrono::{DateTime, Utc};
 
 /// Follows the heading when a digest has nothing to carry (`when_empty = "notice"`).

@@ -26,7 +26,7 @@ pub use payload::{
 pub use split::split;
 pub use text::{to_text, truncate};
 
-use crate::briefing::{Briefing, Section, SectionKey};
+use crate::briefings::{Briefing, Section, SectionKey};
 use chrono::SecondsFormat;
 use limits::{chars, embed_chars};
 
@@ -108,12 +108,10 @@ fn briefing_embed(b: &Briefing) -> Embed {
     // Tags that do not fit are left out whole, with an ellipsis, rather than cut.
     let mut footer = b.date_label();
     let mut len = chars(&footer);
-    for tag in b.tags.iter().map(|t| t.trim().trim_start_matches('#')) {
+    for tag in &b.tags {
         let item = format!(" · #{tag}");
         let item_len = chars(&item);
-        if tag.is_empty() {
-            continue;
-        } else if len + item_len + chars(MORE_TAGS) > limits::FOOTER_TEXT {
+        if len + item_len + chars(MORE_TAGS) > limits::FOOTER_TEXT {
             footer.push_str(MORE_TAGS);
             break;
         }

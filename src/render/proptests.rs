@@ -3,7 +3,8 @@
 
 use super::tests::{assert_sendable, briefing, descriptions, non_ws, section};
 use super::*;
-use crate::briefing::Briefing;
+use crate::answer::Tag;
+use crate::briefings::Briefing;
 use chrono::DateTime;
 use proptest::prelude::*;
 use proptest::sample::select;
@@ -73,7 +74,7 @@ fn any_briefing() -> impl Strategy<Value = Briefing> {
                 move |(src, secs, only)| {
                     let mut b = briefing(sections.clone());
                     b.title = title.clone();
-                    b.tags = tags.clone();
+                    b.tags = Tag::all(tags.iter().map(String::as_str));
                     b.source = src.map(String::from);
                     b.date = DateTime::from_timestamp(secs, 0).unwrap();
                     b.date_only = only;

@@ -2,7 +2,8 @@
 //! Properties over arbitrary briefings and digests are in `proptests.rs`.
 
 use super::*;
-use crate::briefing::{Briefing, Section, SectionKey};
+use crate::answer::Tag;
+use crate::briefings::{Briefing, Section, SectionKey};
 use chrono::{TimeZone, Utc};
 use serde_json::json;
 
@@ -20,7 +21,7 @@ pub(super) fn briefing(sections: Vec<Section>) -> Briefing {
         title: "Sahel alliance plans joint operations".into(),
         date: Utc.with_ymd_and_hms(2026, 11, 27, 0, 0, 0).unwrap(),
         date_only: true,
-        tags: vec!["sahel".into(), "security".into()],
+        tags: Tag::all(["sahel", "security"]),
         source: Some("https://example.org/article".into()),
         lang: "en".into(),
         sections,
@@ -221,7 +222,8 @@ fn text_preview_shows_messages_and_embeds() {
 #[test]
 fn tags_that_do_not_fit_the_footer_are_left_out_whole() {
     let mut b = briefing(vec![section("whats_next", "What's Next?", "Soon.")]);
-    b.tags = (0..200).map(|i| format!("#tag-number-{i:03}")).collect();
+    let raw: Vec<String> = (0..200).map(|i| format!("#tag-number-{i:03}")).collect();
+    b.tags = Tag::all(raw.iter().map(String::as_str));
     let footer = render_briefing(&b)[0].embeds[0]
         .footer
         .clone()

@@ -1,10 +1,10 @@
 //! `/briefbot status` and `/briefbot reload`, for admins only (Administrator permission or
 //! `permissions.admin_user_ids`), checked here on every call and not only by Discord.
 
+use crate::answer::UserError;
+use crate::app::{self, Reload};
 use crate::discord::reply::{answer, ephemeral, record, Target};
-use crate::discord::state::{Ctx, Data, Error};
-use crate::query::UserError;
-use std::sync::Arc;
+use crate::discord::state::{Ctx, Error};
 
 /// Administration of briefbot
 #[poise::command(
@@ -17,7 +17,7 @@ use std::sync::Arc;
 pub async fn briefbot(ctx: Ctx<'_>) -> Result<(), Error> {
     // Only a stale registration can call this without a subcommand; answer rather than time out.
     let pick = "Pick one of the subcommands: status, reload.";
-    crate::discord::reply::answer(ctx, Err(crate::query::UserError::new(pick))).await
+    crate::discord::reply::answer(ctx, Err(crate::answer::UserError::new(pick))).await
 }
 
 fn is_admin(ctx: Ctx<'_>) -> bool {
@@ -58,7 +58,7 @@ pub async fn status(ctx: Ctx<'_>) -> Result<(), Error> {
         crate::metrics::gateway_latency(latency.as_secs_f64());
     }
     let uptime = humantime::format_duration(std::time::Duration::from_secs(
-        data.started.elapsed().as_secs(),
+        data.app.started.elapsed().as_secs(),
     ));
     let text = format!(
         "**briefbot {}**\nUptime: {uptime}\nBriefings: {} loaded, {} skipped\nDigests: {} ({} from the config file)\nGateway latency: {}",
@@ -98,7 +98,7 @@ pub async fn reload(ctx: Ctx<'_>) -> Result<(), Error> {
     let target = Target::of(ctx)?;
     // Reading a large folder can take longer than Discord's 3 seconds.
     target.defer(ctx.data(), true).await?;
-    let report = reload_all(ctx.data()).await;
+    let report = app::reload(&ctx.data().app, Reload::Everything, "/briefbot reload").await;
     let text = match report {
         Ok(summary) => format!("Reloaded. {summary}"),
         Err(refusal) => refusal,
@@ -111,70 +111,4 @@ pub async fn reload(ctx: Ctx<'_>) -> Result<(), Error> {
         .await?;
     record(ctx, "ok").await;
     Ok(())
-}
-
-/// Reloads config and briefings and hands the config's digests to the scheduler. An invalid
-/// config is refused whole and the running one kept; the text says why (these are admins:
-/// naming the config's lines is what they need).
-pub async fn reload_all(data: &Arc<Data>) -> Result<String, String> {
-    let old_config = data.config();
-    let path = data.config_path.clone();
-    let loaded = tokio::task::spawn_blocking(move || crate::config::load(&path)).await;
-    let config = match loaded {
-        Ok(Ok(mut c)) => {
-            crate::discord::resolve_digest_guilds(&data.rest, &mut c).await;
-            Arc::new(c)
-        }
-        Ok(Err(e)) => {
-            tracing::warn!(error = %e, "config reload refused");
-            let file = data
-                .config_path
-                .file_name()
-                .map(|f| f.to_string_lossy().to_string())
-                .unwrap_or_default();
-            let problems = e
-                .to_string()
-                .replace(&data.config_path.display().to_string(), &file);
-            return Err(format!(
-                "Config not reloaded; still running the previous one.\n{problems}"
-            ));
-        }
-        Err(e) => return Err(format!("Config not reloaded: {e}")),
-    };
-    let old = data.content();
-    let (new_config, previous) = (Arc::clone(&config), Arc::clone(&old));
-    let loaded = tokio::task::spawn_blocking(move || {
-        crate::content::Content::load(&new_config, Some(&previous))
-    })
-    .await;
-    let content = match loaded {
-        Ok(Ok(c)) => Arc::new(c),
-        Ok(Err(e)) => {
-            tracing::warn!(error = %format!("{e:#}"), "briefings reload refused");
-            return Err(
-                "Briefings not reloaded: the briefings folder cannot be read (see the logs)."
-                    .into(),
-            );
-        }
-        Err(e) => return Err(format!("Briefings not reloaded: {e}")),
-    };
-    content.log_problems();
-    let mut summary = content.changes_since(&old);
-    if let Err(e) = data.scheduler().apply_config(&config).await {
-        tracing::error!(error = %e, "digests from the new config not applied");
-        summary
-            .push_str("\nDigests not updated: the database could not be written (see the logs).");
-    } else {
-        summary.push_str(&format!(
-            "\n{} digest(s) scheduled.",
-            data.scheduler().len()
-        ));
-    }
-    if config.discord != old_config.discord {
-        summary.push_str("\nChanges to [discord] take effect after a restart.");
-    }
-    tracing::info!(%summary, "reloaded");
-    data.set_config(config);
-    data.set_content(content);
-    Ok(summary)
 }

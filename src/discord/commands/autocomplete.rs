@@ -1,8 +1,9 @@
 //! Autocomplete for the `briefing`, `name` and `tag` options: at most 25 choices, best first,
 //! computed from the in-memory library so they arrive well within Discord's deadline.
 
+use crate::answer::Choice;
+use crate::briefings::answers;
 use crate::discord::state::Ctx;
-use crate::query::{self, Choice};
 use poise::serenity_prelude::AutocompleteChoice;
 
 fn to_choices(choices: Vec<Choice>) -> Vec<AutocompleteChoice> {
@@ -13,14 +14,17 @@ fn to_choices(choices: Vec<Choice>) -> Vec<AutocompleteChoice> {
 }
 
 pub async fn briefing(ctx: Ctx<'_>, partial: &str) -> Vec<AutocompleteChoice> {
-    to_choices(query::complete_briefings(
+    to_choices(answers::complete_briefings(
         &ctx.data().content().library,
         partial,
     ))
 }
 
 pub async fn tag(ctx: Ctx<'_>, partial: &str) -> Vec<AutocompleteChoice> {
-    to_choices(query::complete_tags(&ctx.data().content().library, partial))
+    to_choices(answers::complete_tags(
+        &ctx.data().content().library,
+        partial,
+    ))
 }
 
 /// Sections of the briefing already chosen in the same command, if any.
@@ -37,7 +41,7 @@ pub async fn section(ctx: Ctx<'_>, partial: &str) -> Vec<AutocompleteChoice> {
     };
     let config = ctx.data().config();
     let content = ctx.data().content();
-    to_choices(query::complete_sections(
+    to_choices(answers::complete_sections(
         &content.library,
         &config.sections,
         chosen.as_deref(),

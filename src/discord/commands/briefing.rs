@@ -1,9 +1,9 @@
 //! `/brief`, the four section commands and `/section`.
 
 use super::autocomplete;
+use crate::briefings::answers;
 use crate::discord::reply::answer;
 use crate::discord::state::{Ctx, Error};
-use crate::query;
 
 /// Read the newest briefing, or the one you pick
 #[poise::command(slash_command, guild_only)]
@@ -15,7 +15,7 @@ pub async fn brief(
     briefing: Option<String>,
 ) -> Result<(), Error> {
     let content = ctx.data().content();
-    answer(ctx, query::brief(&content.library, briefing.as_deref())).await
+    answer(ctx, answers::brief(&content.library, briefing.as_deref())).await
 }
 
 /// One section of a briefing, by key or heading.
@@ -24,7 +24,7 @@ async fn one_section(ctx: Ctx<'_>, key: &str, briefing: Option<String>) -> Resul
     let config = ctx.data().config();
     answer(
         ctx,
-        query::section(&content.library, &config.sections, briefing.as_deref(), key),
+        answers::section(&content.library, &config.sections, briefing.as_deref(), key),
     )
     .await
 }

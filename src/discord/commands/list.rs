@@ -2,9 +2,10 @@
 //! `custom_id`, so they keep working after a restart or reload.
 
 use super::autocomplete;
-use crate::discord::reply::{answer, ephemeral, Target, UPDATE_MESSAGE};
+use crate::briefings::answers;
+use crate::discord::http::callback::UPDATE_MESSAGE;
+use crate::discord::reply::{answer, ephemeral, Target};
 use crate::discord::state::{Ctx, Data, Error};
-use crate::query;
 
 /// The briefings, newest first
 #[poise::command(slash_command, guild_only)]
@@ -24,7 +25,7 @@ pub async fn briefings(
     let page = page.unwrap_or(1) as usize;
     answer(
         ctx,
-        query::list_page(&content.library, tag.as_deref(), page, page_size).map(|p| vec![p]),
+        answers::list_page(&content.library, tag.as_deref(), page, page_size).map(|p| vec![p]),
     )
     .await
 }
@@ -38,7 +39,7 @@ pub async fn handle_list_button(
     custom_id: &str,
 ) -> Result<(), Error> {
     let target = Target { id, token };
-    let Some((page, tag)) = query::parse_list_button(custom_id) else {
+    let Some((page, tag)) = answers::parse_list_button(custom_id) else {
         let note = ephemeral("This button no longer works. Run /briefings again.");
         target.respond(data, 4, vec![note]).await?;
         crate::metrics::interaction("button", "refused", 0.0);
@@ -46,7 +47,7 @@ pub async fn handle_list_button(
     };
     let content = data.content();
     let page_size = data.config().limits.page_size;
-    match query::list_page(&content.library, tag.as_deref(), page, page_size) {
+    match answers::list_page(&content.library, tag.as_deref(), page, page_size) {
         Ok(payload) => target.respond(data, UPDATE_MESSAGE, vec![payload]).await?,
         Err(e) => target.respond(data, 4, vec![ephemeral(e.0)]).await?,
     }

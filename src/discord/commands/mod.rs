@@ -1,4 +1,4 @@
-//! The slash commands. Each one turns its options into a call to `crate::query` and the result
+//! The slash commands. Each one turns its options into a call to `crate::briefings::answers` and the result
 //! into an answer; the logic lives in the core, where it is tested with plain values.
 
 mod admin;
@@ -8,7 +8,6 @@ mod digest;
 mod list;
 mod search;
 
-pub use admin::reload_all;
 pub use list::handle_list_button;
 
 use super::state::{Data, Error};

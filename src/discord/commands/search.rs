@@ -1,9 +1,9 @@
 //! `/search`.
 
 use super::autocomplete;
+use crate::briefings::answers;
 use crate::discord::reply::answer;
 use crate::discord::state::{Ctx, Error};
-use crate::query;
 
 /// Search the briefings
 #[poise::command(slash_command, guild_only)]
@@ -19,7 +19,7 @@ pub async fn search(
 ) -> Result<(), Error> {
     let content = ctx.data().content();
     let limits = ctx.data().config().limits.clone();
-    let result = query::search(
+    let result = answers::search(
         &content.search,
         &query,
         tag.as_deref(),

@@ -2,16 +2,17 @@
 //! digests. Moderator rights are checked here on every call (Discord's default permissions only
 //! hide the command) and every lookup is scoped to the interaction's guild, so a moderator never
 //! sees or touches another server's digests. The checks and texts live in
-//! `crate::digest_answers`; this maps options in and answers out, only ever to the caller.
+//! `crate::digests::answers`; this maps options in and answers out, only ever to the caller.
 
 mod support;
 
 use super::autocomplete;
+use crate::answer::Choice;
+use crate::answer::Tag;
 use crate::config::WhenEmpty;
-use crate::digest_answers as answers;
+use crate::digests::answers;
 use crate::discord::reply::{answer, Target};
 use crate::discord::state::{Ctx, Error};
-use crate::query::Choice;
 use crate::render::MessagePayload;
 use crate::store::NewDigest;
 use chrono::Utc;
@@ -34,7 +35,7 @@ const MAX_BRIEFINGS: usize = 3;
 pub async fn digest(ctx: Ctx<'_>) -> Result<(), Error> {
     // Only a stale registration can call this without a subcommand; answer rather than time out.
     let pick = "Pick one of the subcommands: add, list, remove, pause, resume, preview, send-now.";
-    crate::discord::reply::answer(ctx, Err(crate::query::UserError::new(pick))).await
+    crate::discord::reply::answer(ctx, Err(crate::answer::UserError::new(pick))).await
 }
 
 /// Create a digest that posts briefings to a channel on a schedule
@@ -88,7 +89,7 @@ pub async fn add(
         Ok(checked) => checked,
         Err(refusal) => return answer(ctx, Err(refusal)).await,
     };
-    let tag = answers::normalize_tag(tag.as_deref());
+    let tag = tag.as_deref().and_then(Tag::new);
     let channel = channel.get();
     let created_by = ctx.author().id.get();
     answer_soon(ctx, async move {
@@ -100,7 +101,7 @@ pub async fn add(
             schedule: schedule.expr().to_string(),
             timezone: schedule.timezone().name().to_string(),
             sections,
-            tag: tag.clone(),
+            tag: tag.as_ref().map(|t| t.to_string()),
             mention_role,
             silent: silent.unwrap_or(false),
             max_briefings: MAX_BRIEFINGS,
@@ -115,13 +116,13 @@ pub async fn add(
             .map_err(|e| refusal(e, &name))?;
         tracing::info!(guild, digest = %spec.key, channel, "digest added");
         let content = data.content();
-        let unknown_tag = tag.filter(|t| !content.library.tags().any(|(known, _)| known == t));
+        let unknown_tag = tag.filter(|t| content.library.with_tag(t).next().is_none());
         let text = answers::added_text(
             &spec.name,
             channel,
             &spec.schedule,
             Utc::now(),
-            unknown_tag.as_deref(),
+            unknown_tag.as_ref().map(Tag::as_str),
         );
         Ok(vec![MessagePayload::with_content(text)])
     })

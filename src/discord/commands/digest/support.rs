@@ -2,14 +2,15 @@
 //! digest by name, checking a channel with Discord, and answering in time and only to the
 //! caller (directly when quick, else deferred and completed by editing the original response).
 
-use crate::digest::DigestSpec;
-use crate::digest_answers::{self as answers, ChannelFacts};
+use crate::answer::UserError;
+use crate::digests::answers::{self as answers, ChannelFacts};
+use crate::digests::scheduler::SchedulerError;
+use crate::digests::DigestSpec;
+use crate::discord::http::{ChannelReply, Route};
 use crate::discord::reply::{answer, ephemeral, record, Target};
 use crate::discord::rest::RetryPolicy;
 use crate::discord::state::{Ctx, Data, Error};
-use crate::query::UserError;
 use crate::render::{AllowedMentions, MessagePayload, EPHEMERAL};
-use crate::scheduler::SchedulerError;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
@@ -68,12 +69,17 @@ pub async fn find(data: &Data, guild: u64, name: &str) -> Result<Arc<DigestSpec>
 
 /// The channel's guild and type as Discord reports them; `None` when the bot may not see it.
 pub async fn channel_facts(data: &Data, channel: u64) -> Result<Option<ChannelFacts>, UserError> {
-    let path = format!("/channels/{channel}");
-    match data.rest.get(&path, RetryPolicy::INTERACTION).await {
-        Ok(v) => Ok(Some(ChannelFacts {
-            guild_id: v["guild_id"].as_str().and_then(|g| g.parse().ok()),
-            kind: v["type"].as_u64().unwrap_or(u64::MAX),
-        })),
+    match data
+        .rest
+        .get(Route::Channel(channel), RetryPolicy::INTERACTION)
+        .await
+    {
+        Ok(v) => Ok(serde_json::from_value::<ChannelReply>(v)
+            .ok()
+            .map(|c| ChannelFacts {
+                guild_id: c.guild_id.and_then(|g| g.parse().ok()),
+                kind: u64::from(c.kind),
+            })),
         Err(e) if matches!(e.status(), Some(403 | 404)) => Ok(None),
         Err(e) => {
             tracing::warn!(channel, error = %e, "could not look up a digest's channel");

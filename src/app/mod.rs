@@ -1,0 +1,181 @@
+//! The running program, apart from Discord: what it serves now ([`App`]: config, briefings,
+//! digest scheduler, cooldowns), how it starts ([`run`]), how it reloads (`reload`, the one entry
+//! point for the folder watcher, the config watcher and `/briefbot reload`), the ops endpoint
+//! and the signals that stop it. The Discord adapter (`crate::discord`) is one of its parts.
+//!
+//! Start-up: check the token and the gateway endpoint through `discord.api_base` (so a test
+//! server or proxy is never silently bypassed), open the database, load the briefings, connect;
+//! on the first READY only, register commands and start the digest scheduler. On SIGINT/SIGTERM:
+//! stop firing digests, disconnect, let in-flight answers finish (at most 10 s), return.
+
+pub mod ops;
+mod reload;
+mod watch;
+
+pub use reload::{reload, Reload};
+
+use crate::answer::Cooldowns;
+use crate::briefings::Content;
+use crate::config::Config;
+use crate::digests::scheduler::{SchedulerDeps, SchedulerHandle, SchedulerOptions, SystemClock};
+use crate::discord::{self, Rest};
+use crate::store::AsyncStore;
+use anyhow::Context as _;
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock, RwLock};
+use std::time::{Duration, Instant};
+
+/// How long shutdown waits for answers already being sent.
+const DRAIN: Duration = Duration::from_secs(10);
+
+/// What the bot serves at this moment. Readers take the `Arc` they need and let go of the
+/// lock; a reload swaps config and content whole.
+pub struct App {
+    config: RwLock<Arc<Config>>,
+    content: RwLock<Arc<Content>>,
+    pub config_path: PathBuf,
+    /// Resolves config digests' guilds on reload.
+    pub rest: Rest,
+    /// Set once, right after the `App` is built (the scheduler reads briefings through it).
+    scheduler: OnceLock<SchedulerHandle>,
+    pub started: Instant,
+    pub cooldowns: Cooldowns,
+}
+
+impl App {
+    pub fn new(
+        config: Arc<Config>,
+        content: Arc<Content>,
+        config_path: PathBuf,
+        rest: Rest,
+    ) -> Self {
+        App {
+            cooldowns: Cooldowns::new(config.limits.cooldown),
+            config: RwLock::new(config),
+            content: RwLock::new(content),
+            config_path,
+            rest,
+            scheduler: OnceLock::new(),
+            started: Instant::now(),
+        }
+    }
+
+    /// The config as of now; hold the `Arc`, not the lock.
+    pub fn config(&self) -> Arc<Config> {
+        Arc::clone(&self.config.read().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    pub fn content(&self) -> Arc<Content> {
+        Arc::clone(&self.content.read().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    pub fn scheduler(&self) -> &SchedulerHandle {
+        self.scheduler
+            .get()
+            .expect("the scheduler is set before the bot connects")
+    }
+
+    fn set_scheduler(&self, scheduler: SchedulerHandle) {
+        let _ = self.scheduler.set(scheduler);
+    }
+
+    fn set_content(&self, content: Arc<Content>) {
+        *self.content.write().unwrap_or_else(|e| e.into_inner()) = content;
+    }
+
+    fn set_config(&self, config: Arc<Config>) {
+        self.cooldowns.set_period(config.limits.cooldown);
+        *self.config.write().unwrap_or_else(|e| e.into_inner()) = config;
+    }
+}
+
+/// Runs the bot until SIGINT or SIGTERM.
+pub async fn run(mut config: Config, config_path: PathBuf, token: String) -> anyhow::Result<()> {
+    let api = discord::Api::connect(&config.discord, &token).await?;
+    discord::resolve_digest_guilds(&api.rest, &mut config).await;
+    let config = Arc::new(config);
+
+    // The database is opened before connecting: a bad path should stop the bot at once.
+    let store = AsyncStore::open(config.storage.path.clone()).await?;
+
+    let content = {
+        let config = Arc::clone(&config);
+        tokio::task::spawn_blocking(move || Content::load(&config, None)).await??
+    };
+    content.log_problems();
+    tracing::info!(
+        loaded = content.library.len(),
+        skipped = content.report.skipped(),
+        "briefings loaded"
+    );
+    let app = Arc::new(App::new(
+        Arc::clone(&config),
+        Arc::new(content),
+        config_path,
+        api.rest.clone(),
+    ));
+    let library_app = Arc::clone(&app);
+    let scheduler = SchedulerHandle::new(
+        SchedulerDeps {
+            store,
+            poster: discord::poster(api.rest.clone()),
+            library: Content::source(move || library_app.content()),
+            clock: Arc::new(SystemClock),
+        },
+        &config,
+        SchedulerOptions::default(),
+    );
+    app.set_scheduler(scheduler.clone());
+
+    let mut bot = discord::Bot::build(Arc::clone(&app), api, &token).await?;
+
+    let _watchers = if config.briefings.watch {
+        Some((watch::briefings(&app)?, watch::config(&app)?))
+    } else {
+        None
+    };
+    let (stopping, mut stop_seen) = tokio::sync::watch::channel(false);
+    let disconnect = bot.disconnector();
+    let stop = tokio::spawn(async move {
+        wait_for_signal().await;
+        tracing::info!("shutting down");
+        stopping.send_replace(true);
+        // Digests in flight finish (at most 10 s) or stay pending and resume at the next start.
+        scheduler.shutdown().await;
+        disconnect.disconnect().await;
+    });
+    if let Some(listen) = config.ops.as_ref().map(|o| o.listen) {
+        let stopped = async move {
+            let _ = stop_seen.wait_for(|s| *s).await;
+        };
+        tokio::spawn(async move {
+            if let Err(e) = ops::serve(listen, stopped).await {
+                tracing::error!(error = %format!("{e:#}"), "ops endpoint stopped");
+            }
+        });
+    }
+
+    let result = bot.run(config.discord.shards).await;
+    stop.abort();
+    if tokio::time::timeout(DRAIN, bot.wait_idle()).await.is_err() {
+        tracing::warn!("some answers were still being sent after {DRAIN:?}; exiting anyway");
+    }
+    result.context("the gateway connection failed")?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn wait_for_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .expect("SIGTERM handler");
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}

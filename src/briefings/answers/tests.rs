@@ -1,0 +1,195 @@
+//! The query layer with plain values: libraries built in memory, answers checked as payloads.
+use super::*;
+use crate::briefings::{Section, SectionKey};
+use chrono::{TimeZone, Utc};
+
+fn briefing(id: &str, title: &str, day: u32, tags: &[&str]) -> Briefing {
+    Briefing {
+        id: id.into(),
+        title: title.into(),
+        date: Utc.with_ymd_and_hms(2026, 11, day, 0, 0, 0).unwrap(),
+        date_only: true,
+        tags: Tag::all(tags.iter().copied()),
+        source: None,
+        lang: "en".into(),
+        sections: vec![Section {
+            key: SectionKey::new("whats_next"),
+            heading: "What's Next?".into(),
+            body: format!("Next for {title}."),
+        }],
+    }
+}
+
+fn library(n: u32) -> Library {
+    Library::from_briefings(
+        (1..=n)
+            .map(|i| {
+                briefing(
+                    &format!("b{i:02}"),
+                    &format!("Story {i}"),
+                    i.min(28),
+                    if i % 2 == 0 { &["even"] } else { &["odd"] },
+                )
+            })
+            .collect(),
+    )
+}
+
+#[test]
+fn missing_briefing_names_recent_ones_and_echoes_input_safely() {
+    let lib = library(3);
+    let err = find_briefing(&lib, Some("@everyone `x`")).unwrap_err();
+    assert!(
+        err.0.contains("Recent briefings: `b03`, `b02`, `b01`"),
+        "{err}"
+    );
+    assert!(
+        !err.0.contains("@everyone") && err.0.contains("'everyone 'x'"),
+        "{err}"
+    );
+    assert_eq!(find_briefing(&lib, None).unwrap().id, "b03");
+    assert_eq!(find_briefing(&lib, Some("  ")).unwrap().id, "b03");
+    assert!(find_briefing(&Library::default(), None)
+        .unwrap_err()
+        .0
+        .contains("No briefings"));
+}
+
+#[test]
+fn path_like_ids_never_leave_the_library() {
+    let lib = library(2);
+    for id in [
+        "../../etc/passwd",
+        "/etc/passwd",
+        "b01/../../x",
+        "..",
+        "%2e%2e/",
+    ] {
+        assert!(find_briefing(&lib, Some(id)).is_err(), "{id}");
+    }
+}
+
+#[test]
+fn missing_section_lists_the_ones_there_are() {
+    let lib = library(1);
+    let err = section(&lib, &SectionCatalog::default(), None, "whats_happening").unwrap_err();
+    assert_eq!(
+        err.0,
+        "“Story 1” has no What's Happening? section. It has: What's Next?."
+    );
+    assert!(section(&lib, &SectionCatalog::default(), None, "whats-next").is_ok());
+    assert!(section(
+        &lib,
+        &SectionCatalog::default(),
+        Some("b01"),
+        "What's next?"
+    )
+    .is_ok());
+}
+
+#[test]
+fn pages_carry_their_state_in_the_buttons() {
+    let lib = library(23);
+    let first = list_page(&lib, None, 1, 10).unwrap();
+    assert_eq!(
+        first.embeds[0].footer.as_ref().unwrap().text,
+        "Page 1 of 3 · 23 briefing(s)"
+    );
+    let buttons = &first.components[0].components;
+    assert!(buttons[0].disabled && !buttons[1].disabled);
+    assert_eq!(parse_list_button(&buttons[1].custom_id), Some((2, None)));
+
+    let tagged = list_page(&lib, Some("#Even"), 2, 10).unwrap();
+    let next = &tagged.components[0].components[1];
+    assert!(next.disabled, "page 2 of 2 has no next");
+    assert_eq!(
+        parse_list_button(&tagged.components[0].components[0].custom_id),
+        Some((1, Some("even".into())))
+    );
+    // After a reload shrank the list, an old button shows the last page.
+    let late = list_page(&lib, None, 9, 10).unwrap();
+    assert!(late.embeds[0]
+        .footer
+        .as_ref()
+        .unwrap()
+        .text
+        .starts_with("Page 3 of 3"));
+    assert!(render::limits::check(&late).is_ok());
+    assert!(list_page(&lib, Some("nope"), 1, 10)
+        .unwrap_err()
+        .0
+        .contains("`even`, `odd`"));
+}
+
+#[test]
+fn forged_button_ids_are_rejected() {
+    for id in [
+        "",
+        "brf:list:",
+        "brf:list:x:",
+        "brf:list:0:",
+        "brf:list:-1:",
+        "brf:list:99999999999999999999:",
+        "other:1:",
+        "brf:list:1",
+    ] {
+        assert_eq!(parse_list_button(id), None, "{id:?}");
+    }
+    let long_tag = "t".repeat(300);
+    assert!(list_button_id(7, &long_tag).chars().count() <= render::limits::CUSTOM_ID);
+}
+
+#[test]
+fn autocomplete_is_capped_and_ranks_prefixes_first() {
+    let mut many: Vec<Briefing> = (0..40)
+        .map(|i| briefing(&format!("x{i:02}"), "Other", 1, &[]))
+        .collect();
+    many.push(briefing("sahel", "Sahel alliance", 2, &[]));
+    many.push(briefing("mali-sahel", "Mali", 3, &[]));
+    let lib = Library::from_briefings(many);
+    assert_eq!(complete_briefings(&lib, "").len(), MAX_CHOICES);
+    let sahel: Vec<String> = complete_briefings(&lib, "sah")
+        .into_iter()
+        .map(|c| c.value)
+        .collect();
+    assert_eq!(sahel, ["sahel", "mali-sahel"]);
+    assert_eq!(
+        complete_briefings(&lib, "sahel")[0].name,
+        "Sahel alliance (2026-11-02)"
+    );
+    assert!(complete_briefings(&lib, "zzz").is_empty());
+}
+
+#[test]
+fn section_choices_follow_the_chosen_briefing() {
+    let lib = library(2);
+    let catalog = SectionCatalog::default();
+    let choices = complete_sections(&lib, &catalog, Some("b01"), "");
+    assert_eq!(
+        choices,
+        [Choice {
+            name: "What's Next?".into(),
+            value: "whats_next".into()
+        }]
+    );
+    assert_eq!(
+        complete_sections(&lib, &catalog, Some("missing"), "why")[0].value,
+        "why_it_matters"
+    );
+}
+
+#[test]
+fn search_answers_fit_discord_and_refuse_bad_queries() {
+    let lib = library(3);
+    let index = SearchIndex::build(&lib).unwrap();
+    let found = search(&index, "story", None, 5, 200).unwrap();
+    assert_eq!(found.embeds[0].fields.len(), 3);
+    assert!(render::limits::check(&found).is_ok());
+    let none = search(&index, "zebra", None, 5, 200).unwrap();
+    assert!(none.content.starts_with("No briefing matches"));
+    assert!(search(&index, "   ", None, 5, 200).is_err());
+    assert!(search(&index, &"a".repeat(201), None, 5, 200)
+        .unwrap_err()
+        .0
+        .contains("200"));
+}

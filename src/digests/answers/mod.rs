@@ -1,0 +1,234 @@
+//! `/digest …` as plain values: who counts as a moderator, checking what a moderator typed
+//! (name, cron expression, time zone, sections, channel) and the answers they get back
+//! (`replies`: the next fire times, the list, the outcome of a send; `complete`: autocomplete
+//! choices). The Discord layer maps options in and these answers out, so everything here is
+//! tested without Discord.
+
+mod complete;
+mod replies;
+
+pub use complete::{complete_names, complete_timezones};
+pub use replies::{
+    added_text, duplicate_name, explain_refusal, fire_line, label_preview, list_payload,
+    no_such_digest, paused_text, removed_text, resumed_text, send_now_text,
+};
+
+use crate::answer::UserError;
+use crate::briefings::SectionCatalog;
+use crate::digests::schedule::{parse_timezone, Schedule, ScheduleError};
+use crate::render::truncate;
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+/// Discord permission bits that make a member a moderator.
+const ADMINISTRATOR: u64 = 1 << 3;
+const MANAGE_GUILD: u64 = 1 << 5;
+/// Longest digest name; it shows in every digest message and in the option's choices.
+pub const MAX_NAME_LEN: usize = 50;
+/// Channel types a digest can post in: text, announcement and the three kinds of thread.
+const POSTABLE_CHANNELS: [u64; 5] = [
+    channel_type::GUILD_TEXT,
+    channel_type::GUILD_ANNOUNCEMENT,
+    channel_type::ANNOUNCEMENT_THREAD,
+    channel_type::PUBLIC_THREAD,
+    channel_type::PRIVATE_THREAD,
+];
+
+/// Discord's channel type numbers.
+pub mod channel_type {
+    pub const GUILD_TEXT: u64 = 0;
+    pub const GUILD_ANNOUNCEMENT: u64 = 5;
+    pub const ANNOUNCEMENT_THREAD: u64 = 10;
+    pub const PUBLIC_THREAD: u64 = 11;
+    pub const PRIVATE_THREAD: u64 = 12;
+}
+
+/// Whether a member may manage digests: Manage Server or Administrator in the interaction's
+/// `member.permissions`, or one of the configured moderator roles.
+pub fn is_moderator(permissions: Option<u64>, roles: &[u64], moderator_role_ids: &[u64]) -> bool {
+    let by_permission = permissions.is_some_and(|p| p & (ADMINISTRATOR | MANAGE_GUILD) != 0);
+    by_permission || roles.iter().any(|r| moderator_role_ids.contains(r))
+}
+
+pub fn not_a_moderator() -> UserError {
+    UserError(
+        "Only moderators (Manage Server permission or a moderator role) can manage digests.".into(),
+    )
+}
+
+/// The name as it will be stored: letters, digits, `-` and `_`, at most 50 characters.
+pub fn check_name(name: &str) -> Result<&str, UserError> {
+    let name = name.trim();
+    let allowed = |c: char| c.is_alphanumeric() || c == '-' || c == '_';
+    if !name.is_empty() && name.chars().count() <= MAX_NAME_LEN && name.chars().all(allowed) {
+        return Ok(name);
+    }
+    Err(UserError(format!(
+        "`{}` can't be a digest name: use up to {MAX_NAME_LEN} letters, digits, `-` or `_`, \
+         like `morning-news`.",
+        echo(name, 60)
+    )))
+}
+
+/// The schedule in the chosen zone (the config's default when none is given), refused when
+/// the expression or zone is wrong or the schedule never fires after `now`.
+pub fn check_schedule(
+    expr: &str,
+    zone: Option<&str>,
+    default_zone: Tz,
+    now: DateTime<Utc>,
+) -> Result<Schedule, UserError> {
+    let tz = match zone.map(str::trim).filter(|z| !z.is_empty()) {
+        Some(zone) => parse_timezone(zone).map_err(explain_schedule)?,
+        None => default_zone,
+    };
+    let schedule = Schedule::parse(expr, tz).map_err(explain_schedule)?;
+    if schedule.next_after(now).is_none() {
+        return Err(UserError(format!(
+            "`{}` never fires: no date matches it. Try something like `0 8 * * MON-FRI`.",
+            echo(expr, 100)
+        )));
+    }
+    Ok(schedule)
+}
+
+fn explain_schedule(e: ScheduleError) -> UserError {
+    UserError(match e {
+        ScheduleError::InvalidCron { expr, reason } => format!(
+            "`{}` is not a schedule I understand: {reason}. Examples: `0 8 * * MON-FRI` \
+             (8:00 on weekdays), `*/30 * * * *` (every 30 minutes), `@daily`.",
+            echo(&expr, 100)
+        ),
+        ScheduleError::UnknownTimeZone {
+            name,
+            suggestion: Some(s),
+        } => format!(
+            "Unknown time zone `{}`. Did you mean `{s}`?",
+            echo(&name, 64)
+        ),
+        ScheduleError::UnknownTimeZone { name, .. } => format!(
+            "Unknown time zone `{}`. Use an IANA name such as `Europe/Paris`, \
+             `America/New_York` or `UTC`; the option suggests names as you type.",
+            echo(&name, 64)
+        ),
+    })
+}
+
+/// Section keys from a list separated by commas (or spaces, for keys); each item may be a
+/// key (`whats_next`, `whats-next`) or any heading alias (`What's Next?`, `Et après`).
+/// Nothing given means every section.
+pub fn parse_sections(
+    input: Option<&str>,
+    catalog: &SectionCatalog,
+) -> Result<Vec<String>, UserError> {
+    let mut keys: Vec<String> = Vec::new();
+    for part in input.unwrap_or("").split(',').map(str::trim) {
+        if part.is_empty() {
+            continue;
+        }
+        let found = match resolve_section(part, catalog) {
+            Some(key) => vec![key],
+            None => {
+                let words: Vec<&str> = part.split_whitespace().collect();
+                let resolved: Vec<Option<String>> =
+                    words.iter().map(|w| resolve_section(w, catalog)).collect();
+                // Name the word that failed in a list of keys, the whole item otherwise.
+                let unknown = match resolved.iter().position(Option::is_none) {
+                    None => None,
+                    Some(i) if resolved.iter().any(Option::is_some) => Some(words[i]),
+                    Some(_) => Some(part),
+                };
+                if let Some(unknown) = unknown {
+                    return Err(unknown_section(unknown, catalog));
+                }
+                resolved.into_iter().flatten().collect()
+            }
+        };
+        for key in found {
+            if !keys.contains(&key) {
+                keys.push(key);
+            }
+        }
+    }
+    Ok(keys)
+}
+
+fn resolve_section(item: &str, catalog: &SectionCatalog) -> Option<String> {
+    let key = catalog.key_for_name(item);
+    catalog.get(key.as_str()).map(|def| def.key.to_string())
+}
+
+fn unknown_section(item: &str, catalog: &SectionCatalog) -> UserError {
+    let known: Vec<String> = catalog.keys().map(|k| format!("`{k}`")).collect();
+    UserError(format!(
+        "Unknown section `{}`. Sections are {}; separate several with commas.",
+        echo(item, 80),
+        known.join(", ")
+    ))
+}
+
+/// What Discord said about the chosen channel: its guild and type, or `None` when the bot
+/// cannot see it.
+pub struct ChannelFacts {
+    pub guild_id: Option<u64>,
+    pub kind: u64,
+}
+
+/// A digest may only post in a text-like channel of the guild it belongs to.
+pub fn check_channel(
+    channel_id: u64,
+    facts: Option<ChannelFacts>,
+    guild_id: u64,
+) -> Result<(), UserError> {
+    let text = match facts {
+        None => format!(
+            "I can't see <#{channel_id}>. Make sure I can view and post in it, or pick another channel."
+        ),
+        Some(f) if f.guild_id != Some(guild_id) => format!(
+            "<#{channel_id}> is not a channel of this server. Pick one of this server's text channels."
+        ),
+        Some(f) if !POSTABLE_CHANNELS.contains(&f.kind) => format!(
+            "<#{channel_id}> is not a text channel. Pick a text or announcement channel."
+        ),
+        Some(_) => return Ok(()),
+    };
+    Err(UserError(text))
+}
+
+/// `@everyone` (whose role id is the guild's) would ping the whole server on every post.
+pub fn check_mention_role(role: Option<u64>, guild_id: u64) -> Result<(), UserError> {
+    if role == Some(guild_id) {
+        return Err(UserError(
+            "A digest can't mention @everyone. Pick a role members can opt into.".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Text a member typed, echoed inside a code span: it shows literally there (no Markdown, no
+/// mention), so only a backtick, which would end the span, and control characters are replaced.
+fn echo(s: &str, max: usize) -> String {
+    let clean: String = s
+        .chars()
+        .filter(|c| !c.is_control())
+        .map(|c| if c == '`' { '\'' } else { c })
+        .collect();
+    truncate(&clean, max).into_owned()
+}
+
+/// Text from elsewhere (a pause reason, a delivery error) shown as prose: no Markdown or
+/// mention syntax survives.
+fn prose(s: &str, max: usize) -> String {
+    let clean: String = s
+        .chars()
+        .filter(|c| !c.is_control())
+        .map(|c| match c {
+            '`' | '*' | '_' | '~' | '|' | '@' | '<' | '>' => '\'',
+            c => c,
+        })
+        .collect();
+    truncate(&clean, max).into_owned()
+}
+
+#[cfg(test)]
+mod tests;

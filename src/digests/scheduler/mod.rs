@@ -1,0 +1,40 @@
+//! The digest scheduler: one timer over all digests (config and runtime), one task that sleeps
+//! until the earliest fire time, and deliveries recorded in the store's ledger so that no
+//! restart, outage or rate limit loses or duplicates a digest.
+//!
+//! - `queue`: every digest and its next fire time; the loop sleeps until the earliest, at most
+//!   `max_sleep` so that a clock jump is noticed, and re-reads the clock after every wake.
+//! - `run`: the loop, and the start: interrupted deliveries resumed, missed fires caught up.
+//! - `deliver`: one (digest, fire) from ledger to Discord and back; `send`: the one path every
+//!   message takes, retries included; `changes`: pausing and (re)scheduling a digest.
+//! - `catch_up`: the pure policy decisions. `ports`: the traits the Discord layer implements.
+//! - `state`: the shared state, as data; `options`: what the scheduler is built from.
+//!
+//! [`SchedulerHandle`] is cheap to clone; the app keeps one, calls
+//! [`SchedulerHandle::start`] on every READY (only the first starts anything) and
+//! [`SchedulerHandle::shutdown`] on SIGINT/SIGTERM.
+
+mod catch_up;
+mod changes;
+mod clock;
+mod deliver;
+mod error;
+mod handle;
+mod memory;
+mod options;
+mod ports;
+mod queue;
+mod run;
+mod send;
+mod state;
+#[cfg(test)]
+mod tests;
+
+pub use catch_up::{catch_up_plan, due_plan, CatchUpPlan, MIN_RUNNING_GRACE};
+pub use clock::{Clock, SystemClock, TokioClock};
+pub use deliver::DeliveryOutcome;
+pub use error::SchedulerError;
+pub use handle::{DigestStatus, SchedulerHandle};
+pub use memory::{MemoryPoster, PostedMessage};
+pub use options::{SchedulerDeps, SchedulerOptions, SendRetry};
+pub use ports::{fixed_library, LibrarySnapshot, LibrarySource, PostError, Poster};

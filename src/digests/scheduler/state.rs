@@ -1,0 +1,88 @@
+//! The scheduler's shared state, as data: the timer queue, the config-derived settings, the
+//! shutdown tokens and the task tracker. What changes a digest on the timer is in `changes`,
+//! what sends is in `send`.
+
+use super::options::{SchedulerDeps, SchedulerOptions};
+use super::queue::TimerQueue;
+use crate::config::{Config, ScheduleConfig};
+use crate::digests::DigestSpec;
+use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+use tokio::sync::{Notify, Semaphore};
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+/// What the config contributes, replaced on reload.
+pub(super) struct Settings {
+    pub defaults: ScheduleConfig,
+    /// Guild id to alert channel id.
+    pub alerts: HashMap<u64, u64>,
+    pub config_digests: Vec<DigestSpec>,
+}
+
+impl Settings {
+    pub fn from_config(config: &Config) -> Settings {
+        Settings {
+            defaults: config.schedule.clone(),
+            alerts: (config.guilds.iter())
+                .filter_map(|g| Some((g.id, g.alert_channel_id?)))
+                .collect(),
+            config_digests: DigestSpec::all_from_config(config),
+        }
+    }
+}
+
+pub(super) struct Inner {
+    pub deps: SchedulerDeps,
+    pub options: SchedulerOptions,
+    pub settings: RwLock<Settings>,
+    pub queue: Mutex<TimerQueue>,
+    pub wake: Notify,
+    /// No new fires from here on.
+    pub stop: CancellationToken,
+    /// Abandon sends in flight (the shutdown grace is over).
+    pub kill: CancellationToken,
+    pub tracker: TaskTracker,
+    pub limiter: Semaphore,
+    /// Times the loop woke up (a sleep ended, a change or a shutdown), for tests and metrics.
+    pub wakeups: std::sync::atomic::AtomicU64,
+    /// Set by the first `start`.
+    pub started: tokio::sync::Mutex<bool>,
+}
+
+impl Inner {
+    pub fn new(deps: SchedulerDeps, config: &Config, options: SchedulerOptions) -> Inner {
+        let concurrency = options.concurrency.max(1);
+        Inner {
+            deps,
+            options,
+            settings: RwLock::new(Settings::from_config(config)),
+            queue: Mutex::default(),
+            wake: Notify::new(),
+            stop: CancellationToken::new(),
+            kill: CancellationToken::new(),
+            tracker: TaskTracker::new(),
+            limiter: Semaphore::new(concurrency),
+            wakeups: Default::default(),
+            started: tokio::sync::Mutex::new(false),
+        }
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.deps.clock.now()
+    }
+
+    /// The queue; held only for quick, non-blocking work.
+    pub fn queue(&self) -> MutexGuard<'_, TimerQueue> {
+        self.queue.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn settings(&self) -> std::sync::RwLockReadGuard<'_, Settings> {
+        self.settings.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn spec(&self, key: &str) -> Option<Arc<DigestSpec>> {
+        self.queue().get(key).map(|e| Arc::clone(&e.spec))
+    }
+}
