@@ -118,7 +118,7 @@ pub async fn run(mut config: Config, config_path: PathBuf, token: String) -> any
     let scheduler = SchedulerHandle::new(
         SchedulerDeps {
             store,
-            poster: discord::poster(api.rest.clone()),
+            poster: discord::digest_poster(api.rest.clone()),
             library: Content::source(move || library_app.content()),
             clock: Arc::new(SystemClock),
         },

@@ -1,0 +1,196 @@
+//! Connecting: the token and gateway checks ([`Api`]), the serenity client with poise's
+//! framework ([`Bot`]), what happens on the first READY, and the digest scheduler's poster.
+
+use super::http::{ApplicationReply, ChannelReply, Route};
+use super::rest::{Rest, RetryPolicy};
+use super::state::Data;
+use super::{commands, events, poster, register};
+use crate::app::App;
+use crate::config::{Config, DiscordConfig, Shards};
+use crate::digests::scheduler::Poster;
+use anyhow::Context as _;
+use poise::serenity_prelude as serenity;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Discord's own REST base; anything else is a proxy or a test server.
+const DISCORD: &str = "https://discord.com";
+
+/// A REST client whose token Discord accepted, and the application it belongs to.
+pub struct Api {
+    pub rest: Rest,
+    application_id: u64,
+    api_base: String,
+}
+
+impl Api {
+    /// Checks the token and that the gateway address comes from `api_base`: serenity would
+    /// otherwise fall back to Discord's own gateway, a surprise with a proxy or test server.
+    pub async fn connect(config: &DiscordConfig, token: &str) -> anyhow::Result<Api> {
+        let api_base = config.api_base.clone();
+        let rest = Rest::new(&api_base, token)?;
+        let app = rest
+            .get(Route::CurrentApplication, RetryPolicy::PATIENT)
+            .await
+            .map_err(|e| match e.status() {
+                Some(401) => anyhow::anyhow!(
+                    "Discord rejected the bot token (401): check {}",
+                    config.token_env
+                ),
+                _ => anyhow::anyhow!("cannot reach Discord's API at {api_base}: {e}"),
+            })?;
+        let application_id = serde_json::from_value::<ApplicationReply>(app)
+            .ok()
+            .and_then(|a| a.id.parse().ok())
+            .context("Discord sent no application id")?;
+        rest.get(Route::Gateway, RetryPolicy::PATIENT).await.map_err(|e| {
+            anyhow::anyhow!("cannot get the gateway address from {api_base}/api/v10/gateway: {e}; not connecting anywhere else")
+        })?;
+        Ok(Api {
+            rest,
+            application_id,
+            api_base,
+        })
+    }
+}
+
+/// Config digests may leave out `guild_id`; their channel's guild is what decides who sees them
+/// in `/digest list` and where failures are alerted, so ask Discord for it. A channel that
+/// cannot be read keeps `None`: its first delivery will fail, pause and log why.
+pub async fn resolve_digest_guilds(rest: &Rest, config: &mut Config) {
+    for digest in config.digests.iter_mut().filter(|d| d.guild_id.is_none()) {
+        let route = Route::Channel(digest.channel_id);
+        match rest.get(route, RetryPolicy::PATIENT).await {
+            Ok(channel) => {
+                digest.guild_id = serde_json::from_value::<ChannelReply>(channel)
+                    .ok()
+                    .and_then(|c| c.guild_id?.parse().ok());
+            }
+            Err(e) => {
+                tracing::warn!(digest = %digest.name, error = %e, "cannot look up the digest's channel")
+            }
+        }
+    }
+}
+
+/// The digest scheduler's way to post a message to a channel.
+pub fn digest_poster(rest: Rest) -> Arc<dyn Poster> {
+    Arc::new(poster::DiscordPoster { rest })
+}
+
+/// The connected bot: serenity's client with poise's framework and briefbot's commands.
+pub struct Bot {
+    client: serenity::Client,
+    data: Arc<Data>,
+}
+
+/// Ends the gateway connections, from another task.
+pub struct Disconnector(Arc<serenity::ShardManager>);
+
+impl Disconnector {
+    pub async fn disconnect(&self) {
+        self.0.shutdown_all().await;
+    }
+}
+
+impl Bot {
+    /// Builds the client. On the first READY only (a re-identify must not repeat it) the
+    /// commands are registered and the digest scheduler is started.
+    pub async fn build(app: Arc<App>, api: Api, token: &str) -> anyhow::Result<Bot> {
+        let Api {
+            rest,
+            application_id,
+            api_base,
+        } = api;
+        let data = Arc::new(Data::new(app, rest, application_id));
+        let http = if api_base == DISCORD {
+            serenity::HttpBuilder::new(token)
+        } else {
+            // Serenity only honours a proxy with its own rate limiter off; `rest` retries instead.
+            serenity::HttpBuilder::new(token)
+                .proxy(api_base.as_str())
+                .ratelimiter_disabled(true)
+        }
+        .application_id(application_id.into())
+        .build();
+
+        let setup_data = Arc::clone(&data);
+        let framework = poise::Framework::builder()
+            .options(poise::FrameworkOptions {
+                commands: commands::all(),
+                on_error: events::on_error,
+                pre_command: events::pre_command,
+                command_check: Some(events::command_check),
+                event_handler: events::event_handler,
+                ..Default::default()
+            })
+            // poise runs this on the first READY only.
+            .setup(move |_ctx, ready, framework| {
+                Box::pin(async move {
+                    on_first_ready(&setup_data, ready, framework).await;
+                    Ok(setup_data)
+                })
+            })
+            .build();
+
+        let client = serenity::ClientBuilder::new_with_http(http, serenity::GatewayIntents::GUILDS)
+            .framework(framework)
+            .await
+            .context("cannot create the Discord client")?;
+        Ok(Bot { client, data })
+    }
+
+    pub fn disconnector(&self) -> Disconnector {
+        Disconnector(Arc::clone(&self.client.shard_manager))
+    }
+
+    /// Runs the gateway connections until they end (a disconnect, or a fatal error).
+    pub async fn run(&mut self, shards: Shards) -> serenity::Result<()> {
+        match shards {
+            Shards::Auto => self.client.start_autosharded().await,
+            Shards::Count(n) => self.client.start_shards(n).await,
+        }
+    }
+
+    /// Waits until no interaction is being answered.
+    pub async fn wait_idle(&self) {
+        self.data.wait_idle().await
+    }
+}
+
+async fn on_first_ready(
+    data: &Arc<Data>,
+    ready: &serenity::Ready,
+    framework: &poise::Framework<Arc<Data>, anyhow::Error>,
+) {
+    let commands = poise::builtins::create_application_commands(&framework.options().commands);
+    let ready_guilds: Vec<u64> = ready.guilds.iter().map(|g| g.id.get()).collect();
+    let config = data.config();
+    let registered = register::register(
+        &data.rest,
+        data.application_id,
+        &commands,
+        &config.discord.guild_ids,
+        &ready_guilds,
+    );
+    if let Err(e) = registered.await {
+        tracing::error!(error = %format!("{e:#}"), "registering commands failed; existing registrations stay");
+    }
+    // Gateway latency for /metrics; `status` reads it fresh.
+    let shards = Arc::clone(framework.shard_manager());
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(15));
+        loop {
+            tick.tick().await;
+            let runners = shards.runners.lock().await;
+            if let Some(latency) = runners.values().find_map(|r| r.latency) {
+                crate::metrics::gateway_latency(latency.as_secs_f64());
+            }
+        }
+    });
+    // Digests start only once the gateway is up, and only once (see `start`).
+    match data.scheduler().start().await {
+        Ok(_) => tracing::info!(digests = data.scheduler().len(), "digest scheduler started"),
+        Err(e) => tracing::error!(error = %e, "digest scheduler failed to start"),
+    }
+}
