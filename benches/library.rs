@@ -2,7 +2,7 @@
 //! from disk, in the same run, so the ratio holds on a noisy machine. The folder is kept in
 //! `$CARGO_TARGET_DIR/bench-briefings` (or `target/`) so `briefbot check` can be measured on it.
 
-use briefbot::briefing::{Library, SectionCatalog};
+use briefbot::briefings::{Library, SectionCatalog};
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::path::{Path, PathBuf};
 

@@ -1,20 +1,19 @@
 //! Load driver for the scheduler (no criterion: it measures a running process, not a loop).
 //! 100,000 runtime digests with mixed schedules and zones are stored and loaded; then it
 //! prints the resident memory, the CPU used over 5 idle seconds, and the lateness of 1,000
-//! digests falling due in the same second with a poster that does nothing.
+//! digests falling due in the same second with an in-memory poster.
 //!
 //! `cargo bench --bench scheduler` (add `-- 20000` for another digest count).
 
-use briefbot::briefing::{Briefing, Library, Section, SectionKey};
+use briefbot::briefings::{Briefing, Library, Section, SectionKey};
 use briefbot::config::{self, WhenEmpty};
-use briefbot::render::MessagePayload;
-use briefbot::scheduler::{
-    fixed_library, Clock, PostError, Poster, SchedulerDeps, SchedulerHandle, SchedulerOptions,
+use briefbot::digests::scheduler::{
+    fixed_library, Clock, MemoryPoster, SchedulerDeps, SchedulerHandle, SchedulerOptions,
 };
 use briefbot::store::{AsyncStore, NewDigest};
 use chrono::{DateTime, TimeDelta, Timelike, Utc};
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Every schedule fires at second 0, so the seconds after the start of a minute are idle.
@@ -59,27 +58,11 @@ impl Clock for ShiftedClock {
     }
 }
 
-/// Posts nothing; notes how late each digest's first message is against its fire time.
-struct NoopPoster {
-    clock: Arc<ShiftedClock>,
-    lateness: Mutex<Vec<f64>>,
-}
-
-#[async_trait::async_trait]
-impl Poster for NoopPoster {
-    async fn post(&self, _channel: u64, payload: &MessagePayload) -> Result<u64, PostError> {
-        let fire = payload
-            .content
-            .split("<t:")
-            .nth(1)
-            .and_then(|r| r.split(':').next());
-        if let Some(fire) = fire.and_then(|f| f.parse::<i64>().ok()) {
-            let late = self.clock.now() - DateTime::from_timestamp(fire, 0).unwrap();
-            let late = late.num_microseconds().unwrap() as f64 / 1e6;
-            self.lateness.lock().unwrap().push(late);
-        }
-        Ok(1)
-    }
+/// How late each message posted so far was against the fire time it names, in seconds.
+fn lateness(poster: &MemoryPoster) -> Vec<f64> {
+    (poster.messages().iter())
+        .filter_map(|m| Some((m.at - m.fire_time()?).num_microseconds()? as f64 / 1e6))
+        .collect()
 }
 
 fn proc_status(field: &str) -> f64 {
@@ -163,10 +146,7 @@ async fn main() {
         start: "2030-01-07T09:00:01Z".parse().unwrap(),
         at: Instant::now(),
     });
-    let poster = Arc::new(NoopPoster {
-        clock: Arc::clone(&clock),
-        lateness: Mutex::default(),
-    });
+    let poster = Arc::new(MemoryPoster::new().with_clock(clock.clone()));
     let config = config::parse("", Path::new("config.toml")).unwrap();
     let deps = SchedulerDeps {
         store,
@@ -194,18 +174,14 @@ async fn main() {
         now.second() < 50,
         "load took too long for a clean idle window ({now})"
     );
-    let (ticks, wakeups, posts) = (
-        cpu_ticks(),
-        handle.wakeups(),
-        poster.lateness.lock().unwrap().len(),
-    );
+    let (ticks, wakeups, posts) = (cpu_ticks(), handle.wakeups(), poster.messages().len());
     tokio::time::sleep(Duration::from_secs(5)).await;
     let used = cpu_ticks() - ticks;
     println!(
         "idle 5 s: {used} CPU ticks ({:.2} % of one core), {} wakeups, {} posts",
         used as f64 / 5.0,
         handle.wakeups() - wakeups,
-        poster.lateness.lock().unwrap().len() - posts
+        poster.messages().len() - posts
     );
 
     // Burst: 1,000 more digests, all due at one second a few seconds from now.
@@ -224,14 +200,14 @@ async fn main() {
             paused: false,
             paused_reason: None,
         };
-        let spec = briefbot::digest::DigestSpec::from_row(&row, &defaults).unwrap();
+        let spec = briefbot::digests::DigestSpec::from_row(&row, &defaults).unwrap();
         handle.upsert(spec).await.unwrap();
     }
     let deadline = Instant::now() + Duration::from_secs(30);
-    while poster.lateness.lock().unwrap().len() < 1000 && Instant::now() < deadline {
+    while poster.messages().len() < 1000 && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let mut late = poster.lateness.lock().unwrap().clone();
+    let mut late = lateness(&poster);
     late.sort_by(f64::total_cmp);
     println!(
         "burst of {} due at {fire}: lateness p50 {:.3} s, p99 {:.3} s, max {:.3} s",

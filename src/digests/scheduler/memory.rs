@@ -101,37 +101,33 @@ impl MemoryPoster {
     /// Waits until `post` was called at least `n` times, at most `within` (virtual) time.
     /// Panics with the calls seen when that time runs out: it is a test's assertion.
     pub async fn wait_for_calls(&self, n: usize, within: Duration) -> Vec<(u64, Option<String>)> {
-        let wait = async {
-            loop {
-                let changed = self.changed.notified();
-                if self.state.lock().unwrap().calls.len() >= n {
-                    return;
-                }
-                changed.await;
-            }
-        };
-        let got = tokio::time::timeout(within, wait).await;
+        let got = self.wait_until(within, |s| s.calls.len() >= n).await;
         let calls = self.calls();
-        assert!(got.is_ok(), "waited for {n} calls, got {calls:?}");
+        assert!(got, "waited for {n} calls, got {calls:?}");
         calls
     }
 
     /// Waits until at least `n` messages were accepted, at most `within` (virtual) time.
     /// Panics with the messages seen when that time runs out: it is a test's assertion.
     pub async fn wait_for(&self, n: usize, within: Duration) -> Vec<PostedMessage> {
+        let got = self.wait_until(within, |s| s.messages.len() >= n).await;
+        let messages = self.messages();
+        assert!(got, "waited for {n} messages, got {messages:#?}");
+        messages
+    }
+
+    /// Whether `done` held within `within`, checked after every post.
+    async fn wait_until(&self, within: Duration, done: impl Fn(&State) -> bool) -> bool {
         let wait = async {
             loop {
                 let changed = self.changed.notified();
-                if self.state.lock().unwrap().messages.len() >= n {
+                if done(&self.state.lock().unwrap()) {
                     return;
                 }
                 changed.await;
             }
         };
-        let got = tokio::time::timeout(within, wait).await;
-        let messages = self.messages();
-        assert!(got.is_ok(), "waited for {n} messages, got {messages:#?}");
-        messages
+        tokio::time::timeout(within, wait).await.is_ok()
     }
 }
 
