@@ -1,7 +1,6 @@
 //! briefbot end to end through the fake Discord: the real binary connects, registers its
 //! commands and answers injected interactions; the tests read what it sent.
 
-mod fake_discord;
 mod support;
 
 use fake_discord::*;

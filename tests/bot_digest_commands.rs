@@ -3,7 +3,6 @@
 //! their own guild only; members and other guilds' moderators are refused; bad input gets a
 //! short answer only the caller sees; a digest made from Discord survives a restart and fires.
 
-mod fake_discord;
 mod support;
 
 use fake_discord::*;

@@ -7,7 +7,6 @@
 //! Logs are read as JSON (`--log-format json`) so that a test can tell when the scheduler loaded
 //! and what it decided without sleeping on a guess.
 
-mod fake_discord;
 mod support;
 
 use fake_discord::*;

@@ -9,7 +9,6 @@
 //! The tests wait on the fake's gateway log, never on fixed sleeps; the slowest (missed ACKs)
 //! takes about 8 s, bounded by 30 s.
 
-mod fake_discord;
 mod support;
 
 use fake_discord::*;

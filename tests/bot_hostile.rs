@@ -8,7 +8,6 @@
 //! refuse), refusals only to the caller, or be deliberately ignored; the bot must never panic,
 //! never send the secret anywhere, and still answer a plain `/whats-next` afterwards.
 
-mod fake_discord;
 mod support;
 
 use fake_discord::*;

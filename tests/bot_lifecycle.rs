@@ -1,7 +1,6 @@
 //! briefbot as a process: hot reload of the briefings folder, clean shutdown on SIGTERM, a
 //! token that never reaches the logs, and no silent fallback to Discord when `api_base` fails.
 
-mod fake_discord;
 mod support;
 
 use fake_discord::*;

@@ -9,7 +9,6 @@
 //! One guild's digests being invisible to another guild's moderators is proven in
 //! `bot_digest_commands.rs`.
 
-mod fake_discord;
 mod support;
 
 use fake_discord::*;

@@ -1,7 +1,6 @@
 //! What happens on the wire besides a plain answer: retries after 429 and 5xx, a second READY,
 //! switching the registration scope, the ops endpoint and JSON logs.
 
-mod fake_discord;
 mod support;
 
 use fake_discord::*;

@@ -31,7 +31,6 @@
 //! times and parameters, and the sequence of interactions are the same on every run; only where
 //! the machine's timing puts them differs.
 
-mod fake_discord;
 mod support;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};

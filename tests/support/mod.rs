@@ -3,7 +3,7 @@
 //! so tests can read them. Adding an end-to-end case is: start the fake, `Bot::start`, inject.
 #![allow(dead_code)]
 
-use crate::fake_discord::{FakeDiscord, Scope, APPLICATION_ID, GUILD_ID};
+use fake_discord::{FakeDiscord, Scope, APPLICATION_ID, GUILD_ID};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
@@ -270,7 +270,7 @@ pub fn write_file(path: &Path, text: &str) {
 }
 
 /// The embeds of every message of an answer, in order.
-pub fn embeds(view: &crate::fake_discord::InteractionView) -> Vec<serde_json::Value> {
+pub fn embeds(view: &fake_discord::InteractionView) -> Vec<serde_json::Value> {
     view.original
         .iter()
         .chain(&view.followups)
@@ -279,7 +279,7 @@ pub fn embeds(view: &crate::fake_discord::InteractionView) -> Vec<serde_json::Va
 }
 
 /// Descriptions of all embeds, joined with a space (how a split section reads back).
-pub fn text_of(view: &crate::fake_discord::InteractionView) -> String {
+pub fn text_of(view: &fake_discord::InteractionView) -> String {
     embeds(view)
         .iter()
         .filter_map(|e| e["description"].as_str())

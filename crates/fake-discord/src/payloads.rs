@@ -3,13 +3,12 @@
 //! Messages and commands are in `rest_payloads.rs`.
 //!
 //! serenity drops a gateway event it cannot deserialize with only a WARN log, so a missing field
-//! here shows up as a bot that "never answered". `tests/payloads_deserialize.rs` feeds each
+//! here shows up as a bot that "never answered". `tests/fake/payloads_deserialize.rs` feeds each
 //! builder's output to serenity's own model types to keep this file honest.
 
 use serde_json::{json, Value};
 
 use super::config::{ChannelSpec, FakeConfig, GuildSpec, MemberSpec, RoleSpec};
-use super::ids;
 
 /// Discord sends ids as strings (they overflow JavaScript numbers).
 pub fn id(v: u64) -> Value {

@@ -15,7 +15,9 @@ const LOADING: u64 = 1 << 7;
 /// An interaction the fake sent; its id and token name the bot's callback route.
 #[derive(Clone, Debug)]
 pub struct Injected {
+    /// The interaction's id (a snowflake).
     pub id: u64,
+    /// The interaction token, valid for callbacks and follow-ups.
     pub token: String,
     /// 2 command, 3 component, 4 autocomplete.
     pub kind: u8,
@@ -31,10 +33,13 @@ pub struct InteractionView {
     pub callback: Option<Value>,
     /// The response message (`@original`), after any edits.
     pub original: Option<Value>,
+    /// Follow-up messages through the interaction webhook, oldest first, after any edits.
     pub followups: Vec<Value>,
 }
 
 impl InteractionView {
+    /// The accepted callback's `type`: 4 message, 5 deferred message, 6 deferred update,
+    /// 7 update, 8 autocomplete result, 9 modal.
     pub fn callback_type(&self) -> Option<u64> {
         self.callback.as_ref()?.get("type")?.as_u64()
     }

@@ -2,8 +2,6 @@
 //! deadline, message and autocomplete limits, deferred answers completed by editing `@original`,
 //! and channel messages deduplicated by `enforce_nonce`.
 
-mod fake_discord;
-
 use std::time::Duration;
 
 use fake_discord::bare_bot::http_for as http;

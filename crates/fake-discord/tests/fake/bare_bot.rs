@@ -2,8 +2,6 @@
 //! fake's guild and answers an injected `/ping`; then the gateway faults later tests rely on are
 //! shown to drive serenity's real reconnect paths (resume, re-identify).
 
-mod fake_discord;
-
 use std::time::{Duration, Instant};
 
 use fake_discord::bare_bot::spawn_bare_bot;

@@ -1,8 +1,6 @@
 //! The fake's gateway, frame by frame through a raw client: Hello, Identify checks, heartbeat
 //! ACKs, resume with replay, and the faults (close codes, op 9) reaching the client.
 
-mod fake_discord;
-
 use std::time::Duration;
 
 use fake_discord::raw_client::{heartbeat_frame, identify_frame, resume_frame, Frame, RawGateway};
@@ -74,6 +72,27 @@ async fn identify_is_refused_for_a_wrong_token_privileged_intents_or_twice() {
     let mut gw = RawGateway::connected(&fake).await;
     gw.send(identify_frame(fake.token(), 1)).await;
     expect_close(&mut gw, 4005).await;
+}
+
+#[tokio::test]
+async fn other_opcodes_are_logged_and_unknown_ones_close_4001() {
+    let fake = FakeDiscord::start().await;
+    let mut gw = RawGateway::connected(&fake).await;
+    let presence = serde_json::json!({
+        "op": 3,
+        "d": {"since": null, "activities": [], "status": "online", "afk": false},
+    });
+    gw.send(presence.clone()).await;
+    assert!(
+        gw.recv_within(QUIET).await.is_none(),
+        "a presence update gets no answer"
+    );
+    assert_eq!(fake.gateway_log().other_frames, [presence]);
+    assert!(fake.is_connected(), "and the session goes on");
+
+    gw.send(serde_json::json!({"op": 42, "d": null})).await;
+    expect_close(&mut gw, 4001).await;
+    assert_eq!(fake.gateway_log().closes_sent, [Some(4001)]);
 }
 
 #[tokio::test]

@@ -9,6 +9,7 @@ use super::gateway::{GatewayLog, Outgoing};
 use super::{payloads, FakeDiscord, WaitError};
 
 impl FakeDiscord {
+    /// What the fake has seen on the gateway so far.
     pub fn gateway_log(&self) -> GatewayLog {
         self.shared.read(|s| s.gateway.log.clone())
     }

@@ -14,9 +14,12 @@ use super::rest::{Reply, Req};
 use super::state::Inner;
 use super::{payloads, rest_payloads, validate, FakeDiscord};
 
+/// Where application commands are registered.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Scope {
+    /// `/applications/{app}/commands`: every guild and DMs.
     Global,
+    /// `/applications/{app}/guilds/{guild}/commands`: that guild only.
     Guild(u64),
 }
 

@@ -1,39 +1,67 @@
 //! A fake Discord for end-to-end tests: REST under `/api/v10` and a gateway websocket on
 //! 127.0.0.1, enough for a real serenity 0.12.5 + poise bot to connect, register commands and
-//! answer interactions, while the test injects interactions and faults and reads what the bot sent.
+//! answer interactions, while the test injects interactions and faults and reads what the bot
+//! sent.
 //!
-//! Point the bot at it with `HttpBuilder::new(token).proxy(fake.base_url())
+//! ```ignore
+//! # async fn example() {
+//! use fake_discord::FakeDiscord;
+//! use std::time::Duration;
+//!
+//! let fake = FakeDiscord::start().await;
+//! // … start the bot with `discord.api_base = fake.base_url()` and `DISCORD_TOKEN = fake.token()`
+//! let ix = fake.command("whats-next").option("briefing", "latest").send().await;
+//! let answer = fake.wait_for_answer(&ix, Duration::from_secs(5)).await.unwrap();
+//! assert!(!answer.is_ephemeral());
+//! # }
+//! ```
+//!
+//! Point a serenity bot at it with `HttpBuilder::new(token).proxy(fake.base_url())
 //! .ratelimiter_disabled(true)` (serenity ignores the proxy while its ratelimiter is on); the
-//! fake's `GET /gateway` then hands out its own websocket URL.
+//! fake's `GET /gateway` then hands out its own websocket URL. [`bare_bot::http_for`] builds such
+//! a client.
 //!
-//! Layout: `config` (the guilds and people); `payloads`, `rest_payloads`, `interaction_json`
-//! (JSON serenity accepts); `rest` → `commands` / `messages` / `validate` (HTTP side);
-//! `gateway` + `gateway_control` (websocket, and the test's handle on it); `interactions`
-//! (injection) and `answers` (how the bot replied); `members` (roles changed mid-test);
-//! `faults`; `record` (every request, and waiting for one); `state` (shared state); `ids`;
-//! `raw_client` (frame-level clients for testing the fake itself); `bare_bot` (a minimal poise
-//! bot: smoke test and benchmark floor).
-#![allow(dead_code, unused_imports)]
+//! Everything the test does goes through [`FakeDiscord`]: it starts the server, injects
+//! interactions ([`FakeDiscord::command`], [`FakeDiscord::autocomplete`],
+//! [`FakeDiscord::component`]), reads back how the bot answered ([`InteractionView`]), every
+//! request it made ([`RecordedRequest`]) and what happened on the gateway ([`GatewayLog`]), arms
+//! REST faults ([`FakeDiscord::rate_limit`], [`FakeDiscord::server_error`], …) and gateway faults
+//! ([`FakeDiscord::drop_connection`], [`FakeDiscord::invalidate_session`], …), and waits for any of
+//! it without sleeping on a guess. The guilds, channels, roles and members it knows are a
+//! [`FakeConfig`].
+//!
+//! Besides, [`raw_client`] speaks the protocol frame by frame (to test the fake itself), and
+//! [`bare_bot`] is a minimal serenity + poise bot: the smoke test of the fake and the floor of the
+//! load benchmark.
+//!
+//! Inside: `config` (the guilds and people); `payloads`, `rest_payloads` and `interaction_json`
+//! (JSON serenity accepts); `rest`, which routes to `commands`, `messages` and `validate` (the
+//! HTTP side); `gateway` and `gateway_control` (the websocket, and the test's handle on it);
+//! `interactions` (injection) and `answers` (how the bot replied); `members` (roles changed
+//! mid-test); `faults`; `record` (every request, and waiting for one); `state` (shared state);
+//! `ids`. The crate's README lists what it imitates and what it does not yet.
 
-pub mod answers;
+#![warn(missing_docs)]
+
+mod answers;
 pub mod bare_bot;
-pub mod commands;
-pub mod config;
-pub mod faults;
-pub mod gateway;
-pub mod gateway_control;
-pub mod ids;
-pub mod interaction_json;
-pub mod interactions;
-pub mod members;
-pub mod messages;
-pub mod payloads;
+mod commands;
+mod config;
+mod faults;
+mod gateway;
+mod gateway_control;
+mod ids;
+mod interaction_json;
+mod interactions;
+mod members;
+mod messages;
+mod payloads;
 pub mod raw_client;
-pub mod record;
-pub mod rest;
-pub mod rest_payloads;
-pub mod state;
-pub mod validate;
+mod record;
+mod rest;
+mod rest_payloads;
+mod state;
+mod validate;
 
 use std::sync::Arc;
 
@@ -63,6 +91,8 @@ impl FakeDiscord {
         Self::start_with(FakeConfig::default()).await
     }
 
+    /// Starts with `cfg` on a free port of 127.0.0.1, serving until dropped or
+    /// [`shutdown`](Self::shutdown). Must run inside a tokio runtime, which the server lives on.
     pub async fn start_with(cfg: FakeConfig) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
@@ -107,6 +137,7 @@ impl FakeDiscord {
         self.shared.ws_url.clone()
     }
 
+    /// The config the fake started with (member changes made since are not in it).
     pub fn config(&self) -> &FakeConfig {
         &self.shared.cfg
     }

@@ -14,8 +14,10 @@ use super::FakeDiscord;
 
 const RECV_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// What the fake sent next on a raw connection.
 #[derive(Debug)]
 pub enum Frame {
+    /// A JSON payload.
     Json(Value),
     /// A close frame and its code.
     Closed(Option<u16>),
@@ -23,6 +25,7 @@ pub enum Frame {
     Ended,
 }
 
+/// A gateway client without any logic of its own: it sends and reads frames as told.
 pub struct RawGateway {
     ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
 }
@@ -45,6 +48,7 @@ impl RawGateway {
         gw
     }
 
+    /// Sends one JSON frame.
     pub async fn send(&mut self, frame: Value) {
         self.ws
             .send(Message::Text(frame.to_string()))
@@ -97,10 +101,6 @@ impl RawGateway {
         }
         frames
     }
-
-    pub async fn close(mut self) {
-        let _ = self.ws.close(None).await;
-    }
 }
 
 /// A raw REST call with the bot's token, for checks serenity's client would hide (status codes,
@@ -145,10 +145,12 @@ pub fn identify_frame(token: &str, intents: u64) -> Value {
     })
 }
 
+/// A Resume (op 6) of `session_id` after sequence number `seq`.
 pub fn resume_frame(token: &str, session_id: &str, seq: u64) -> Value {
     json!({"op": 6, "d": {"token": token, "session_id": session_id, "seq": seq}})
 }
 
+/// A Heartbeat (op 1) carrying the last sequence number seen.
 pub fn heartbeat_frame(seq: Option<u64>) -> Value {
     json!({"op": 1, "d": seq})
 }

@@ -9,13 +9,16 @@ use serde_json::Value;
 
 use super::FakeDiscord;
 
+/// One HTTP request as the fake received and answered it.
 #[derive(Clone, Debug)]
 pub struct RecordedRequest {
     /// Position in arrival order, from 0.
     pub index: usize,
+    /// The HTTP method, uppercase.
     pub method: String,
     /// Full path as sent, e.g. `/api/v10/interactions/1/tok/callback`.
     pub path: String,
+    /// The query string without `?`, if any.
     pub query: Option<String>,
     /// Header names lowercased; a repeated header keeps its last value.
     pub headers: BTreeMap<String, String>,
@@ -23,12 +26,14 @@ pub struct RecordedRequest {
     pub body: Option<Value>,
     /// The raw body as text (lossy), for anything that is not JSON.
     pub body_text: String,
+    /// When the request arrived.
     pub received_at: Instant,
     /// The status the fake answered with (after faults and validation).
     pub status: u16,
 }
 
 impl RecordedRequest {
+    /// A header's value; `name` in any case.
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .get(&name.to_ascii_lowercase())
@@ -40,6 +45,7 @@ impl RecordedRequest {
         self.path.strip_prefix("/api/v10").unwrap_or(&self.path)
     }
 
+    /// Whether the method is `method` (any case) and the path ends with `path_suffix`.
     pub fn is(&self, method: &str, path_suffix: &str) -> bool {
         self.method.eq_ignore_ascii_case(method) && self.path.ends_with(path_suffix)
     }
@@ -61,8 +67,11 @@ impl RecordedRequest {
 /// A wait that timed out; its `Debug` lists what the fake did see, which is usually the answer
 /// to "why did this fail".
 pub struct WaitError {
+    /// What was waited for.
     pub what: String,
+    /// How long.
     pub waited: Duration,
+    /// Every request recorded by then ([`RecordedRequest::summary`]) and the gateway's summary.
     pub seen: Vec<String>,
 }
 
@@ -94,6 +103,7 @@ impl FakeDiscord {
         self.shared.read(|s| s.requests.clone())
     }
 
+    /// The requests so far for which `pred` holds, in arrival order.
     pub fn requests_matching(
         &self,
         pred: impl Fn(&RecordedRequest) -> bool,

@@ -203,6 +203,7 @@ impl FakeDiscord {
         self.arm("GET", "/gateway", u32::MAX, FaultKind::Status(503));
     }
 
+    /// Disarms every REST fault, including the ones armed until cleared.
     pub fn clear_faults(&self) {
         self.shared.update(|s| s.faults.clear());
     }

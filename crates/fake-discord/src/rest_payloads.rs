@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 
 use super::config::FakeConfig;
 use super::ids;
-use super::payloads::{id, merge, user};
+use super::payloads::{id, user};
 
 /// Where a message came from, which decides `type`, `author` and `webhook_id`.
 pub enum MessageOrigin {

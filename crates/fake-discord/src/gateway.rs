@@ -25,6 +25,7 @@ use super::state::Shared;
 /// What the fake observed on the gateway, for assertions.
 #[derive(Clone, Debug, Default)]
 pub struct GatewayLog {
+    /// Websocket connections opened.
     pub connections: usize,
     /// Connections that have ended (either side, any reason).
     pub disconnections: usize,
@@ -34,8 +35,11 @@ pub struct GatewayLog {
     pub identifies: Vec<Value>,
     /// The `d` of every Resume (token, session_id, seq).
     pub resumes: Vec<Value>,
+    /// Heartbeats (op 1) received.
     pub heartbeats: usize,
+    /// READY dispatches sent: one per accepted Identify.
     pub readies_sent: usize,
+    /// RESUMED dispatches sent: one per accepted Resume.
     pub resumed_sent: usize,
     /// Close codes the fake sent, and `None` for dropped sockets.
     pub closes_sent: Vec<Option<u16>>,
@@ -44,6 +48,7 @@ pub struct GatewayLog {
 }
 
 impl GatewayLog {
+    /// One line of counts, for failure messages.
     pub fn summary(&self) -> String {
         format!(
             "{} connection(s) ({} ended), {} identify, {} resume, {} heartbeat(s), {} READY, {} RESUMED, closes {:?}",

@@ -302,6 +302,7 @@ impl FakeDiscord {
         msgs.into_iter().map(|(_, v)| v).collect()
     }
 
+    /// A message the bot created, as it is now (after edits); `None` if unknown or deleted.
     pub fn message(&self, message_id: u64) -> Option<Value> {
         self.shared.read(|s| s.message(message_id).cloned())
     }

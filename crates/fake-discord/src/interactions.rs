@@ -23,6 +23,8 @@ use super::FakeDiscord;
 /// How long `send` waits for the bot to be connected before giving up.
 const CONNECT_WAIT: Duration = Duration::from_secs(15);
 
+/// An interaction to inject, from [`FakeDiscord::command`], [`FakeDiscord::autocomplete`] or
+/// [`FakeDiscord::component`]; [`send`](Self::send) dispatches it.
 #[must_use = "nothing is sent until `.send().await`"]
 pub struct InteractionBuilder<'a> {
     fake: &'a FakeDiscord,
@@ -59,6 +61,7 @@ impl<'a> InteractionBuilder<'a> {
         }
     }
 
+    /// Sent from this guild (which must be in the config) instead of the first one.
     pub fn guild(mut self, guild_id: u64) -> Self {
         self.guild = Some(Some(guild_id));
         self
@@ -70,11 +73,14 @@ impl<'a> InteractionBuilder<'a> {
         self
     }
 
+    /// Sent from this channel instead of the guild's first one.
     pub fn channel(mut self, channel_id: u64) -> Self {
         self.channel = Some(channel_id);
         self
     }
 
+    /// Sent by this user (in a guild: one of its members) instead of a member without moderator
+    /// or admin rights.
     pub fn user(mut self, user_id: u64) -> Self {
         self.user = Some(user_id);
         self
@@ -93,6 +99,8 @@ impl<'a> InteractionBuilder<'a> {
         self
     }
 
+    /// One option, typed from the registered command like [`options`](Self::options) with an
+    /// object.
     pub fn option(mut self, name: &str, value: impl Into<Value>) -> Self {
         if !self.options.is_object() {
             self.options = json!({});
@@ -215,7 +223,6 @@ impl<'a> InteractionBuilder<'a> {
         }
         let state = InteractionState {
             id,
-            token: token.to_owned(),
             kind: self.kind,
             guild_id,
             channel_id,
@@ -255,59 +262,5 @@ impl FakeDiscord {
     /// A click on a button (or, with `.select(..)`, a select menu) with this `custom_id`.
     pub fn component(&self, custom_id: &str) -> InteractionBuilder<'_> {
         InteractionBuilder::new(self, 3, custom_id)
-    }
-
-    pub async fn send_interaction_command(
-        &self,
-        guild: u64,
-        channel: u64,
-        user: u64,
-        name: &str,
-        options: Value,
-    ) -> Injected {
-        self.command(name)
-            .guild(guild)
-            .channel(channel)
-            .user(user)
-            .options(options)
-            .send()
-            .await
-    }
-
-    pub async fn send_autocomplete(
-        &self,
-        guild: u64,
-        channel: u64,
-        user: u64,
-        name: &str,
-        options: Value,
-        focused: &str,
-    ) -> Injected {
-        self.autocomplete(name, focused)
-            .guild(guild)
-            .channel(channel)
-            .user(user)
-            .options(options)
-            .send()
-            .await
-    }
-
-    pub async fn send_component(
-        &self,
-        guild: u64,
-        channel: u64,
-        user: u64,
-        custom_id: &str,
-        message: Option<Value>,
-    ) -> Injected {
-        let b = self
-            .component(custom_id)
-            .guild(guild)
-            .channel(channel)
-            .user(user);
-        match message {
-            Some(m) => b.message(m).send().await,
-            None => b.send().await,
-        }
     }
 }

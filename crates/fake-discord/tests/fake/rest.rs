@@ -1,8 +1,6 @@
 //! The fake's REST side behaves like Discord where a bot can go wrong: auth, unknown routes,
 //! command scopes and validation, and the 429/5xx faults later tests inject.
 
-mod fake_discord;
-
 use std::time::Duration;
 
 use fake_discord::bare_bot::http_for as http;
@@ -38,6 +36,14 @@ async fn unauthorized_and_unknown_routes_answer_like_discord() {
             ("/users/@me".to_owned(), 401),
             ("/no/such/route".to_owned(), 404)
         ]
+    );
+    // The query string is recorded apart from the path, which routing looks at alone.
+    let (status, _, _) = call(&fake, "GET", "/gateway?v=10", None).await;
+    assert_eq!(status, 200);
+    let last = fake.requests().pop().expect("recorded");
+    assert_eq!(
+        (last.route(), last.query.as_deref()),
+        ("/gateway", Some("v=10"))
     );
 }
 

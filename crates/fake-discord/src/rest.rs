@@ -64,7 +64,6 @@ impl Reply {
 pub(crate) struct Req<'a> {
     pub method: &'a str,
     pub segments: Vec<&'a str>,
-    pub query: Option<&'a str>,
     pub body: Option<&'a Value>,
 }
 
@@ -95,7 +94,6 @@ pub(crate) async fn handle(
             inner,
             method.as_str(),
             &path,
-            query.as_deref(),
             &headers,
             json_body.as_ref(),
         );
@@ -124,7 +122,6 @@ fn answer(
     inner: &mut Inner,
     method: &str,
     path: &str,
-    query: Option<&str>,
     headers: &BTreeMap<String, String>,
     body: Option<&Value>,
 ) -> (Reply, Option<Duration>) {
@@ -153,7 +150,6 @@ fn answer(
     let req = Req {
         method,
         segments,
-        query,
         body,
     };
     (route_request(shared, inner, &req), hold)

@@ -53,7 +53,6 @@ pub(crate) struct StoredMessage {
 /// What the fake remembers of one injected interaction and how the bot answered it.
 pub(crate) struct InteractionState {
     pub id: u64,
-    pub token: String,
     /// Interaction type: 2 command, 3 component, 4 autocomplete.
     pub kind: u8,
     pub guild_id: Option<u64>,

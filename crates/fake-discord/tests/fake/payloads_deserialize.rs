@@ -4,8 +4,6 @@
 //! surface elsewhere as "the bot never answered". This test goes through the fake's real paths
 //! (websocket frames, REST answers) and fails with serenity's own error message instead.
 
-mod fake_discord;
-
 use std::time::Duration;
 
 use fake_discord::bare_bot::http_for as http;

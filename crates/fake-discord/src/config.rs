@@ -8,14 +8,19 @@ use std::time::Duration;
 
 /// Permission bits as Discord numbers them (only the ones tests reason about).
 pub mod perms {
+    /// Every permission, and no channel overwrite applies.
     pub const ADMINISTRATOR: u64 = 1 << 3;
+    /// "Manage Server"; the default guild's Moderator role holds it.
     pub const MANAGE_GUILD: u64 = 1 << 5;
+    /// See the channel.
     pub const VIEW_CHANNEL: u64 = 1 << 10;
+    /// Send messages in the channel.
     pub const SEND_MESSAGES: u64 = 1 << 11;
-    pub const MANAGE_MESSAGES: u64 = 1 << 13;
+    /// Links show as embeds.
     pub const EMBED_LINKS: u64 = 1 << 14;
+    /// Read the channel's earlier messages.
     pub const READ_MESSAGE_HISTORY: u64 = 1 << 16;
-    pub const MENTION_EVERYONE: u64 = 1 << 17;
+    /// Use slash commands and other application commands.
     pub const USE_APPLICATION_COMMANDS: u64 = 1 << 31;
     /// Every bit Discord defined at the time of writing; what an administrator or owner holds.
     pub const ALL: u64 = (1 << 51) - 1;
@@ -27,27 +32,42 @@ pub mod perms {
         | USE_APPLICATION_COMMANDS;
 }
 
+/// The bot's application id in `FakeConfig::default()`.
 pub const APPLICATION_ID: u64 = 900_000_000_000_000_001;
 /// Bot users share their application's id on Discord; keeping that here catches code that mixes
 /// them up only where Discord would too.
 pub const BOT_USER_ID: u64 = APPLICATION_ID;
+/// The token `FakeConfig::default()` accepts.
 pub const BOT_TOKEN: &str = "fake-bot-token.not-a-secret";
+/// The default guild ([`GuildSpec::default_guild`]).
 pub const GUILD_ID: u64 = 910_000_000_000_000_001;
+/// The default guild's first text channel, `#general`, where interactions happen by default.
 pub const CHANNEL_ID: u64 = 920_000_000_000_000_001;
+/// The default guild's second text channel, `#digests`.
 pub const SECOND_CHANNEL_ID: u64 = 920_000_000_000_000_002;
+/// The default guild's owner, so an administrator.
 pub const ADMIN_USER_ID: u64 = 930_000_000_000_000_001;
+/// A member of the default guild with the Moderator role (Manage Server).
 pub const MODERATOR_USER_ID: u64 = 930_000_000_000_000_002;
+/// A member of the default guild without roles: whom interactions come from by default.
 pub const MEMBER_USER_ID: u64 = 930_000_000_000_000_003;
+/// The default guild's Moderator role, which holds Manage Server.
 pub const MODERATOR_ROLE_ID: u64 = 940_000_000_000_000_001;
 
+/// Everything the fake knows before the bot connects; see [`FakeConfig::default`].
 #[derive(Clone, Debug)]
 pub struct FakeConfig {
     /// The token the bot must present (`Authorization: Bot …` and Identify); anything else is
     /// refused the way Discord refuses it (401, close code 4004).
     pub token: String,
+    /// The application, whose commands the bot registers.
     pub application_id: u64,
+    /// The bot's user id (READY, `GET /users/@me`, message authors).
     pub bot_user_id: u64,
+    /// The bot's username.
     pub bot_name: String,
+    /// The guilds the bot is in, each sent as GUILD_CREATE after READY. Interactions happen in
+    /// the first one unless told otherwise.
     pub guilds: Vec<GuildSpec>,
     /// Sent in Hello; serenity checks it about every 500 ms, so values below that act as 500 ms.
     pub heartbeat_interval: Duration,
@@ -64,38 +84,57 @@ pub struct FakeConfig {
 /// Gateway intents Discord treats as privileged: GUILD_MEMBERS, GUILD_PRESENCES, MESSAGE_CONTENT.
 pub const PRIVILEGED_INTENTS: u64 = (1 << 1) | (1 << 8) | (1 << 15);
 
+/// A guild the bot is in.
 #[derive(Clone, Debug)]
 pub struct GuildSpec {
+    /// The guild id, which is also the id of its `@everyone` role.
     pub id: u64,
+    /// The guild's name.
     pub name: String,
+    /// The owner, who holds every permission.
     pub owner_id: u64,
+    /// The guild's locale (`guild_locale` in interactions), e.g. `en-US`.
     pub preferred_locale: String,
+    /// Channels, in display order; the first is where interactions happen by default.
     pub channels: Vec<ChannelSpec>,
     /// Roles besides `@everyone`, whose id is the guild id (as on Discord).
     pub roles: Vec<RoleSpec>,
+    /// What `@everyone` may do ([`perms::EVERYONE_DEFAULT`] by default).
     pub everyone_permissions: u64,
+    /// The members who can trigger interactions.
     pub members: Vec<MemberSpec>,
 }
 
+/// A channel of a guild.
 #[derive(Clone, Debug)]
 pub struct ChannelSpec {
+    /// The channel id.
     pub id: u64,
+    /// The channel's name, without `#`.
     pub name: String,
     /// Discord channel type: 0 text, 2 voice, 4 category, 5 announcement.
     pub kind: u8,
 }
 
+/// A role of a guild.
 #[derive(Clone, Debug)]
 pub struct RoleSpec {
+    /// The role id.
     pub id: u64,
+    /// The role's name.
     pub name: String,
+    /// The permission bits it grants ([`perms`]).
     pub permissions: u64,
 }
 
+/// A member of a guild.
 #[derive(Clone, Debug)]
 pub struct MemberSpec {
+    /// The user id.
     pub user_id: u64,
+    /// The username (also the global name).
     pub username: String,
+    /// Ids of the roles the member holds, besides `@everyone`.
     pub roles: Vec<u64>,
     /// Channel permissions as Discord would compute them; `None` derives them from the roles.
     pub permissions: Option<u64>,
@@ -118,6 +157,7 @@ impl Default for FakeConfig {
 }
 
 impl FakeConfig {
+    /// The guild with this id.
     pub fn guild(&self, id: u64) -> Option<&GuildSpec> {
         self.guilds.iter().find(|g| g.id == id)
     }
@@ -161,6 +201,7 @@ impl GuildSpec {
             .with_member(MemberSpec::new(MEMBER_USER_ID, "pat-member", &[]))
     }
 
+    /// Adds a text channel.
     pub fn with_channel(mut self, id: u64, name: &str) -> Self {
         self.channels.push(ChannelSpec {
             id,
@@ -170,6 +211,7 @@ impl GuildSpec {
         self
     }
 
+    /// Adds a role granting `permissions` ([`perms`]).
     pub fn with_role(mut self, id: u64, name: &str, permissions: u64) -> Self {
         self.roles.push(RoleSpec {
             id,
@@ -179,11 +221,13 @@ impl GuildSpec {
         self
     }
 
+    /// Adds a member.
     pub fn with_member(mut self, member: MemberSpec) -> Self {
         self.members.push(member);
         self
     }
 
+    /// The member with this user id.
     pub fn member(&self, user_id: u64) -> Option<&MemberSpec> {
         self.members.iter().find(|m| m.user_id == user_id)
     }
@@ -208,6 +252,7 @@ impl GuildSpec {
 }
 
 impl MemberSpec {
+    /// A member holding `roles`, with permissions derived from them.
     pub fn new(user_id: u64, username: &str, roles: &[u64]) -> Self {
         Self {
             user_id,
@@ -215,10 +260,5 @@ impl MemberSpec {
             roles: roles.to_vec(),
             permissions: None,
         }
-    }
-
-    pub fn with_permissions(mut self, permissions: u64) -> Self {
-        self.permissions = Some(permissions);
-        self
     }
 }
