@@ -1,13 +1,11 @@
 //! briefbot end to end through the fake Discord: the real binary connects, registers its
 //! commands and answers injected interactions; the tests read what it sent.
 
-mod support;
-
+use crate::support::{embeds, shipped_briefings, text_of, Bot, WAIT};
 use fake_discord::*;
 use serde_json::{json, Value};
-use support::{embeds, shipped_briefings, text_of, Bot, WAIT};
 
-const SPEC_COMMANDS: [&str; 10] = [
+const EXPECTED_COMMANDS: [&str; 10] = [
     "beyond-the-headlines",
     "brief",
     "briefbot",
@@ -21,7 +19,7 @@ const SPEC_COMMANDS: [&str; 10] = [
 ];
 
 fn seed_section(heading: &str, next: Option<&str>) -> String {
-    let text = include_str!("../briefings/sahel-alliance-joint-operations.txt");
+    let text = include_str!("../../briefings/sahel-alliance-joint-operations.txt");
     let start = text.find(&format!("{heading}\n")).unwrap() + heading.len() + 1;
     let end = next.map_or(text.len(), |n| text.find(&format!("{n}\n")).unwrap());
     text[start..end].trim().replace('\n', " ")
@@ -46,7 +44,7 @@ async fn registers_the_spec_commands_and_answers_each_for_the_shipped_briefings(
     let _bot = Bot::start(&fake, &shipped_briefings(), "").await;
     let mut names = fake.registered_command_names(Scope::Guild(GUILD_ID));
     names.sort();
-    assert_eq!(names, SPEC_COMMANDS);
+    assert_eq!(names, EXPECTED_COMMANDS);
     assert_eq!(
         fake.scopes_with_commands(),
         [Scope::Guild(GUILD_ID)],
@@ -177,7 +175,7 @@ async fn a_long_section_arrives_whole_across_follow_ups_and_nobody_is_pinged() {
         .send()
         .await;
     let view = fake
-        .wait_for_interaction(&ix, "all parts", |v| support::embeds(v).len() >= 3, WAIT)
+        .wait_for_interaction(&ix, "all parts", |v| embeds(v).len() >= 3, WAIT)
         .await
         .unwrap();
     assert!(

@@ -3,12 +3,10 @@
 //! their own guild only; members and other guilds' moderators are refused; bad input gets a
 //! short answer only the caller sees; a digest made from Discord survives a restart and fires.
 
-mod support;
-
+use crate::support::{embeds, shipped_briefings, Bot, BotSpec, WAIT};
 use fake_discord::*;
 use serde_json::Value;
 use std::path::Path;
-use support::{embeds, shipped_briefings, Bot, BotSpec, WAIT};
 
 /// In `GUILD_ID`: a role with no permissions that the config names as a moderator role.
 const EDITOR_ROLE_ID: u64 = 940_000_000_000_000_010;

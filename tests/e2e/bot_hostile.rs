@@ -8,12 +8,10 @@
 //! refuse), refusals only to the caller, or be deliberately ignored; the bot must never panic,
 //! never send the secret anywhere, and still answer a plain `/whats-next` afterwards.
 
-mod support;
-
+use crate::support::{embeds, shipped_briefings, text_of, Bot, WAIT};
 use fake_discord::*;
 use serde_json::{json, Value};
 use std::time::Duration;
-use support::{embeds, shipped_briefings, text_of, Bot, WAIT};
 
 /// In every file beside the briefings folder; the bot must never send it anywhere.
 const SECRET: &str = "SECRET-51c0e2-beside-the-briefings-folder";

@@ -1,11 +1,9 @@
 //! briefbot as a process: hot reload of the briefings folder, clean shutdown on SIGTERM, a
 //! token that never reaches the logs, and no silent fallback to Discord when `api_base` fails.
 
-mod support;
-
+use crate::support::{shipped_briefings, text_of, write_file, Bot, WAIT};
 use fake_discord::*;
 use std::time::{Duration, Instant};
-use support::{shipped_briefings, text_of, write_file, Bot, WAIT};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_new_briefing_is_served_without_restart_and_sigterm_exits_0_without_leaking_the_token() {

@@ -9,12 +9,12 @@
 //! One guild's digests being invisible to another guild's moderators is proven in
 //! `bot_digest_commands.rs`.
 
-mod support;
-
+use crate::support::{
+    free_port, metrics_containing, ops_config, shipped_briefings, Bot, BotSpec, WAIT,
+};
 use fake_discord::*;
 use std::path::Path;
 use std::time::Duration;
-use support::{free_port, metrics_containing, ops_config, shipped_briefings, Bot, BotSpec, WAIT};
 
 /// Shaped like a real token (id, timestamp, HMAC), so a redaction keyed on the shape would
 /// catch it as well as the fake's own.
@@ -213,7 +213,7 @@ async fn digest_list(fake: &FakeDiscord, user: u64) -> String {
     let ix = fake.command("digest list").user(user).send().await;
     let view = fake.wait_for_answer(&ix, WAIT).await.unwrap();
     assert!(view.is_ephemeral(), "{view:?}");
-    let titles: Vec<String> = support::embeds(&view)
+    let titles: Vec<String> = crate::support::embeds(&view)
         .iter()
         .filter_map(|e| e["title"].as_str().map(String::from))
         .collect();

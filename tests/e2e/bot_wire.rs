@@ -1,11 +1,9 @@
 //! What happens on the wire besides a plain answer: retries after 429 and 5xx, a second READY,
 //! switching the registration scope, the ops endpoint and JSON logs.
 
-mod support;
-
+use crate::support::{embeds, shipped_briefings, text_of, Bot, BotSpec, WAIT};
 use fake_discord::*;
 use std::time::Duration;
-use support::{embeds, shipped_briefings, text_of, Bot, BotSpec, WAIT};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_429_and_two_5xx_are_retried_and_the_answer_arrives_once() {

@@ -7,13 +7,11 @@
 //! Logs are read as JSON (`--log-format json`) so that a test can tell when the scheduler loaded
 //! and what it decided without sleeping on a guess.
 
-mod support;
-
+use crate::support::{Bot, BotSpec, WAIT};
 use fake_discord::*;
 use serde_json::{json, Value};
 use std::os::unix::process::ExitStatusExt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
-use support::{Bot, BotSpec, WAIT};
 
 /// Every 2 seconds, on even seconds.
 const EVERY_2S: &str = "*/2 * * * * *";

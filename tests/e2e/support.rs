@@ -1,7 +1,6 @@
 //! Runs the real `briefbot` binary against the fake Discord: a temporary folder with a config
 //! pointing `discord.api_base` at the fake, a briefings folder, and the process's logs captured
 //! so tests can read them. Adding an end-to-end case is: start the fake, `Bot::start`, inject.
-#![allow(dead_code)]
 
 use fake_discord::{FakeDiscord, Scope, APPLICATION_ID, GUILD_ID};
 use std::io::{BufRead, BufReader};

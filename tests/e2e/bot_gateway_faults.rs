@@ -9,11 +9,11 @@
 //! The tests wait on the fake's gateway log, never on fixed sleeps; the slowest (missed ACKs)
 //! takes about 8 s, bounded by 30 s.
 
-mod support;
-
+use crate::support::{
+    free_port, metrics_containing, ops_config, shipped_briefings, Bot, BotSpec, WAIT,
+};
 use fake_discord::*;
 use std::time::Duration;
-use support::{free_port, metrics_containing, ops_config, shipped_briefings, Bot, BotSpec, WAIT};
 
 /// Long enough for serenity's 5 s between identifies on a busy machine.
 const REIDENTIFY_WAIT: Duration = Duration::from_secs(30);
