@@ -2,12 +2,10 @@
 //! rate limits and server errors, and paused (with an alert) when the channel is gone.
 //! Time is tokio's paused clock, so hours pass instantly; one test uses the real clock.
 
-mod scheduler_support;
-
+use crate::scheduler_support::*;
 use briefbot::digest::nonce;
 use briefbot::scheduler::{Outcome, PostError};
 use briefbot::store::DeliveryStatus;
-use scheduler_support::*;
 use std::time::Duration;
 
 const DAY: Duration = Duration::from_secs(86_400);

@@ -2,7 +2,6 @@
 //! posts, deduplicates by nonce as Discord does with `enforce_nonce`, and fails on request; and
 //! a helper that builds a scheduler from a config snippet. A new case is a config string, a
 //! start and a look at `discord.messages()`.
-#![allow(dead_code)] // each test file uses its own part of this module
 
 use briefbot::briefing::{Briefing, Library, Section, SectionKey};
 use briefbot::config::{self, Config};
@@ -96,30 +95,8 @@ impl FakeDiscord {
         self.state.lock().unwrap().messages.clone()
     }
 
-    pub fn in_channel(&self, channel_id: u64) -> Vec<Message> {
-        let messages = self.messages().into_iter();
-        messages.filter(|m| m.channel_id == channel_id).collect()
-    }
-
     pub fn calls(&self) -> Vec<(u64, Option<String>)> {
         self.state.lock().unwrap().calls.clone()
-    }
-
-    /// Waits until `post` was called at least `n` times, at most `within` (virtual) time.
-    pub async fn wait_for_calls(&self, n: usize, within: Duration) -> Vec<(u64, Option<String>)> {
-        let wait = async {
-            loop {
-                let changed = self.changed.notified();
-                if self.state.lock().unwrap().calls.len() >= n {
-                    return;
-                }
-                changed.await;
-            }
-        };
-        let got = tokio::time::timeout(within, wait).await;
-        let calls = self.calls();
-        assert!(got.is_ok(), "waited for {n} calls, got {calls:?}");
-        calls
     }
 
     /// Waits until at least `n` messages were accepted, at most `within` (virtual) time.

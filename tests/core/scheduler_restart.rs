@@ -3,14 +3,12 @@
 //! runtime digests and pauses survive. Each "restart" is a new scheduler on the same database
 //! file and the same fake Discord, on a clock set later.
 
-mod scheduler_support;
-
+use crate::scheduler_support::*;
 use briefbot::briefing::{Briefing, Library, Section, SectionKey};
 use briefbot::config::WhenEmpty;
 use briefbot::scheduler::{PostError, SchedulerError};
 use briefbot::store::{AsyncStore, DeliveryStatus, NewDigest};
 use chrono::{DateTime, Utc};
-use scheduler_support::*;
 use std::time::Duration;
 
 const HOUR: Duration = Duration::from_secs(3600);

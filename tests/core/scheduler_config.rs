@@ -2,12 +2,10 @@
 //! unchanged one keeps its next fire, a removed one stops, and `[schedule]` defaults and alert
 //! channels follow the new file.
 
-mod scheduler_support;
-
+use crate::scheduler_support::*;
 use briefbot::config::{CatchUp, WhenEmpty};
 use briefbot::scheduler::PostError;
 use briefbot::store::NewDigest;
-use scheduler_support::*;
 use std::time::Duration;
 
 const BEFORE: &str = r#"

@@ -1186,8 +1186,8 @@ proptest! {
     }
 }
 
-/// The traversal ids the issue names, one by one: each is refused or finds a briefing that is
-/// in the folder, and none of them ever shows a secret.
+/// The classic traversal ids (relative, absolute, Windows, percent-encoded), one by one: each is
+/// refused or finds a briefing that is in the folder, and none of them ever shows a secret.
 #[test]
 fn named_traversal_ids_stay_inside() {
     let f = fixture();
