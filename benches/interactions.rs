@@ -1,4 +1,4 @@
-//! The load benchmark of issue 3: `/whats-next` injected through the in-repo fake Discord, timed
+//! The load benchmark: `/whats-next` injected through the in-repo fake Discord, timed
 //! from the fake's dispatch to its receipt of the bot's callback, with 1 and with 50 interactions
 //! in flight, for briefbot and for a bare serenity + poise bot answering a fixed string (the floor
 //! of the stack), in one run against one fake. Target: briefbot ≤ 1.15× the bare bot at p50 and p99.
@@ -11,13 +11,11 @@
 //! `cargo test --benches` runs it) it makes a short pass that only proves the driver works.
 //!
 //! Both bots are child processes, so both pay the same process and loopback costs: the bare bot
-//! is this binary run again with `BRIEFBOT_BENCH_BARE` set. One bot is connected at a time (the
-//! fake dispatches to the session that identified last), and every callback is checked to be the
-//! intended bot's answer, so an interaction that reached the wrong bot, or none, fails the run.
+//! (the fake's `bare_bot`) is this binary run again with `BRIEFBOT_BENCH_BARE` set. One bot is
+//! connected at a time (the fake dispatches to the session that identified last), and every
+//! callback is checked to be the intended bot's answer, so an interaction that reached the wrong
+//! bot, or none, fails the run.
 //! Next to latency it reports CPU time per answer, which a busy machine disturbs far less.
-
-#[path = "../tests/fake_discord/mod.rs"]
-mod fake_discord;
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -582,20 +580,11 @@ fn print_report(opts: &Options, mut rows: Vec<Row>) {
     }
 }
 
-/// The bare bot, run in a child process: one slash command with briefbot's name and a fixed
-/// answer, pointed at the fake the way briefbot is with `discord.api_base`.
+/// The bare bot, run in a child process: the fake's `bare_bot` with briefbot's command name and
+/// a fixed answer, pointed at the fake the way briefbot is with `discord.api_base`.
 mod bare {
-    use super::{serenity, BARE_REPLY};
-
-    type Error = Box<dyn std::error::Error + Send + Sync>;
-
-    /// What `spawn_bare_bot` takes from a `FakeDiscord`, passed in by the parent process.
-    pub struct Target {
-        pub base_url: String,
-        pub token: String,
-        pub application_id: u64,
-        pub guild_ids: Vec<u64>,
-    }
+    use super::{serenity, BARE_REPLY, COMMAND};
+    use fake_discord::bare_bot::{self, BareTarget};
 
     /// Runs the bare bot until the parent kills it or closes our stdin; never returns.
     pub fn run_child(base_url: String) -> ! {
@@ -607,7 +596,7 @@ mod bare {
         let var = |name: &str| {
             std::env::var(name).unwrap_or_else(|_| panic!("{name} is set by the parent"))
         };
-        let target = Target {
+        let target = BareTarget {
             base_url,
             token: var("DISCORD_TOKEN"),
             application_id: var("BRIEFBOT_BENCH_APP_ID")
@@ -628,45 +617,10 @@ mod bare {
         std::process::exit(1);
     }
 
-    /// Answers with the fixed string.
-    #[poise::command(slash_command, rename = "whats-next")]
-    async fn whats_next(ctx: poise::Context<'_, (), Error>) -> Result<(), Error> {
-        ctx.say(BARE_REPLY).await?;
-        Ok(())
-    }
-
-    async fn run(target: Target) -> Result<(), serenity::Error> {
-        let guild_ids = target.guild_ids;
-        let framework = poise::Framework::builder()
-            .options(poise::FrameworkOptions {
-                commands: vec![whats_next()],
-                ..Default::default()
-            })
-            .setup(move |ctx, _ready, framework| {
-                Box::pin(async move {
-                    for guild in guild_ids {
-                        let commands = &framework.options().commands;
-                        poise::builtins::register_in_guild(
-                            ctx,
-                            commands,
-                            serenity::GuildId::new(guild),
-                        )
-                        .await?;
-                    }
-                    Ok(())
-                })
-            })
-            .build();
-        // Serenity ignores the proxy while its own rate limiter is on, as in briefbot.
-        let http = serenity::HttpBuilder::new(&target.token)
-            .proxy(target.base_url)
-            .ratelimiter_disabled(true)
-            .application_id(serenity::ApplicationId::new(target.application_id))
-            .build();
-        let mut client =
-            serenity::ClientBuilder::new_with_http(http, serenity::GatewayIntents::GUILDS)
-                .framework(framework)
-                .await?;
-        client.start().await
+    async fn run(target: BareTarget) -> Result<(), serenity::Error> {
+        bare_bot::spawn(target, COMMAND, BARE_REPLY)
+            .await?
+            .finished()
+            .await
     }
 }

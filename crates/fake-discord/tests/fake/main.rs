@@ -1,0 +1,9 @@
+//! The fake Discord tested on its own, in one binary: the gateway frame by frame, the REST side,
+//! messages, every payload read back with serenity's model types, and a bare serenity + poise bot
+//! driven through it.
+
+mod bare_bot;
+mod gateway;
+mod messages;
+mod payloads_deserialize;
+mod rest;

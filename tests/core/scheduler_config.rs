@@ -1,0 +1,126 @@
+//! Hot reload of config digests: an edited `[[digest]]` takes effect without a restart, an
+//! unchanged one keeps its next fire, a removed one stops, and `[schedule]` defaults and alert
+//! channels follow the new file.
+
+use crate::scheduler_support::*;
+use briefbot::config::{CatchUp, WhenEmpty};
+use briefbot::scheduler::PostError;
+use briefbot::store::NewDigest;
+use std::time::Duration;
+
+const BEFORE: &str = r#"
+[[digest]]
+name = "morning"
+channel_id = 10
+guild_id = 1
+schedule = "0 8 * * *"
+
+[[digest]]
+name = "evening"
+channel_id = 11
+guild_id = 1
+schedule = "0 18 * * *"
+
+[[digest]]
+name = "gone"
+channel_id = 12
+schedule = "0 9 * * *"
+"#;
+
+const AFTER: &str = r#"
+[schedule]
+catch_up = "all"
+grace = "2h"
+
+[[guild]]
+id = 1
+alert_channel_id = 98
+
+[[digest]]
+name = "morning"
+channel_id = 10
+guild_id = 1
+schedule = "0 8 * * *"
+tags = ["sahel"]
+
+[[digest]]
+name = "evening"
+channel_id = 11
+guild_id = 1
+schedule = "0 19 * * *"
+
+[[digest]]
+name = "noon"
+channel_id = 13
+guild_id = 1
+schedule = "0 12 * * *"
+"#;
+
+#[tokio::test(start_paused = true)]
+async fn a_reloaded_config_takes_effect_without_restart() {
+    with_db(|db| async move {
+        let (handle, discord, _) = scheduler(
+            &parse_config(BEFORE),
+            &db,
+            &FakeDiscord::new(),
+            "2025-06-04T07:00:00Z",
+        )
+        .await;
+        handle.start().await.unwrap();
+        let runtime = NewDigest {
+            guild_id: 1,
+            name: "mine".into(),
+            channel_id: 14,
+            schedule: "0 20 * * *".into(),
+            timezone: "UTC".into(),
+            sections: vec![],
+            tag: None,
+            mention_role: None,
+            silent: false,
+            max_briefings: 3,
+            only_new: true,
+            when_empty: WhenEmpty::Skip,
+            created_by: 5,
+        };
+        handle.add(runtime).await.unwrap();
+        assert_eq!(handle.get("g:1:mine").unwrap().catch_up, CatchUp::Once);
+
+        handle.apply_config(&parse_config(AFTER)).await.unwrap();
+        assert_eq!(
+            handle.next_fire("cfg:morning"),
+            Some(at("2025-06-04T08:00:00Z"))
+        );
+        assert_eq!(handle.get("cfg:morning").unwrap().tags, ["sahel"]);
+        assert_eq!(
+            handle.next_fire("cfg:evening"),
+            Some(at("2025-06-04T19:00:00Z"))
+        );
+        assert_eq!(
+            handle.next_fire("cfg:noon"),
+            Some(at("2025-06-04T12:00:00Z"))
+        );
+        assert!(handle.get("cfg:gone").is_none());
+        let mine = handle.get("g:1:mine").unwrap();
+        assert_eq!(
+            (mine.catch_up, mine.grace),
+            (CatchUp::All, Duration::from_secs(7200))
+        );
+
+        // The new digest fires, and its failure alerts the newly configured channel.
+        discord.fail(
+            13,
+            [PostError::Gone {
+                status: 404,
+                reason: "Unknown Channel".into(),
+            }],
+        );
+        let messages = discord.wait_for(2, Duration::from_secs(6 * 3600)).await;
+        assert_eq!((messages[0].channel_id, messages[1].channel_id), (10, 98));
+        assert!(
+            discord.calls().iter().all(|c| c.0 != 12),
+            "a removed digest never fires"
+        );
+        handle.shutdown().await;
+    })
+    .await;
+}
