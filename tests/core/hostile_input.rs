@@ -9,16 +9,17 @@
 //! The generators map plain integers to fragments from the pools below, so producing
 //! 20,000-character bodies stays cheap and the whole file runs in seconds in a debug build.
 
-use briefbot::briefing::{
+use briefbot::answer::{Choice, Tag, UserError, MAX_CHOICES};
+use briefbot::briefings::answers as query;
+use briefbot::briefings::search::SearchIndex;
+use briefbot::briefings::{
     parse_briefing, Briefing, Library, ParseInput, Section, SectionCatalog, SectionKey, SourceKind,
     MAX_SECTION_CHARS,
 };
 use briefbot::config::{self, ConfigError};
-use briefbot::digest_answers;
-use briefbot::query::{self, Choice, UserError, MAX_CHOICES};
+use briefbot::digests::answers;
 use briefbot::render::limits::{self, LimitError};
 use briefbot::render::{self, DigestEntry, DigestView, MessagePayload};
-use briefbot::search::SearchIndex;
 use chrono::{DateTime, TimeZone, Utc};
 use proptest::prelude::*;
 use proptest::sample::select;
@@ -145,14 +146,14 @@ fn editor_lines(bytes: &[u8]) -> usize {
 /// its variant here: the compiler then points at every place that tolerated it.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Known {
-    /// `query::list_page` does not bound its description (4096): `bug_list_page_overflows`.
+    /// `answers::list_page` does not bound its description (4096): `bug_list_page_overflows`.
     ListPageDescription,
-    /// `query::search` does not bound its fields' total (6000): `bug_search_page_overflows`.
+    /// `answers::search` does not bound its fields' total (6000): `bug_search_page_overflows`.
     SearchTotal,
     /// Refusals that list what exists (headings, tags, recent ids) are not bounded (2000):
     /// `bug_refusals_naming_what_exists_overflow`.
     LongRefusal,
-    /// `query::complete_sections` offers section keys as values unchecked (1..=100 chars):
+    /// `answers::complete_sections` offers section keys as values unchecked (1..=100 chars):
     /// `bug_section_choices_out_of_range`.
     SectionChoiceValue,
     /// "no sections found" points one line past the end of a file that ends in its closing
@@ -413,7 +414,7 @@ fn briefing_file() -> impl Strategy<Value = Vec<u8>> {
         })
 }
 
-fn parse(bytes: &[u8], kind: SourceKind) -> Result<Briefing, Vec<briefbot::briefing::ParseError>> {
+fn parse(bytes: &[u8], kind: SourceKind) -> Result<Briefing, Vec<briefbot::briefings::ParseError>> {
     let catalog = catalog();
     let input = ParseInput {
         id: "fuzz/briefing",
@@ -452,7 +453,10 @@ fn check_parse(bytes: &[u8], known: &[Known]) -> Result<(), TestCaseError> {
                     }
                 }
                 prop_assert!(!b.title.starts_with('\u{feff}'), "BOM in the title");
-                prop_assert!(b.tags.iter().all(|t| !t.trim().is_empty()));
+                prop_assert!(b
+                    .tags
+                    .iter()
+                    .all(|t| Tag::new(t.as_str()).as_ref() == Some(t)));
                 if let Some(source) = &b.source {
                     prop_assert!(source.starts_with("https://") || source.starts_with("http://"));
                 }
@@ -787,7 +791,7 @@ fn any_briefing() -> impl Strategy<Value = Briefing> {
                 title,
                 date: DateTime::from_timestamp(secs, 0).unwrap(),
                 date_only,
-                tags,
+                tags: Tag::all(tags.iter().map(String::as_str)),
                 source,
                 lang: "en".into(),
                 sections,
@@ -1252,7 +1256,7 @@ fn library_briefing() -> impl Strategy<Value = Briefing> {
             title: cut(title.trim(), 500),
             date: DateTime::from_timestamp(secs, 0).unwrap(),
             date_only: secs % 2 == 0,
-            tags: tags.into_iter().filter(|t| !t.is_empty()).collect(),
+            tags: Tag::all(tags.iter().map(String::as_str)),
             source: None,
             lang: "en".into(),
             sections,
@@ -1321,15 +1325,15 @@ proptest! {
         sections in prop::option::of(prop_oneof![member_input(), hostile_text(20, 100)]),
     ) {
         let now = Utc.with_ymd_and_hms(2026, 11, 27, 8, 0, 0).unwrap();
-        if let Err(e) = digest_answers::check_name(&name) { assert_refusal_fits(&e, &[])?; }
+        if let Err(e) = answers::check_name(&name) { assert_refusal_fits(&e, &[])?; }
         let zone = zone.as_deref();
-        if let Err(e) = digest_answers::check_schedule(&expr, zone, chrono_tz::UTC, now) {
+        if let Err(e) = answers::check_schedule(&expr, zone, chrono_tz::UTC, now) {
             assert_refusal_fits(&e, &[])?;
         }
-        if let Err(e) = digest_answers::parse_sections(sections.as_deref(), &catalog()) {
+        if let Err(e) = answers::parse_sections(sections.as_deref(), &catalog()) {
             assert_refusal_fits(&e, &[])?;
         }
-        assert_choices(&digest_answers::complete_timezones(&name, chrono_tz::UTC, now), &[])?;
+        assert_choices(&answers::complete_timezones(&name, chrono_tz::UTC, now), &[])?;
     }
 }
 
@@ -1355,7 +1359,7 @@ fn briefing(id: &str, title: &str, tags: &[String], headings: &[String]) -> Brie
         title: title.into(),
         date: Utc.with_ymd_and_hms(2026, 11, 27, 0, 0, 0).unwrap(),
         date_only: true,
-        tags: tags.to_vec(),
+        tags: Tag::all(tags.iter().map(String::as_str)),
         source: None,
         lang: "en".into(),
         sections: headings

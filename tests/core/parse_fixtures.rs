@@ -2,7 +2,7 @@
 //! produce exactly the errors in its `.expected` file (`line: reason`, one a line), and every
 //! file in `valid/` must parse. Set `BLESS=1` to write missing `.expected` files for review.
 
-use briefbot::briefing::{parse_briefing, ParseInput, SectionCatalog, SourceKind};
+use briefbot::briefings::{parse_briefing, ParseInput, SectionCatalog, SourceKind};
 use chrono::{TimeZone, Utc};
 use std::path::{Path, PathBuf};
 
@@ -19,7 +19,7 @@ fn fixtures(dir: &str) -> Vec<PathBuf> {
     files
 }
 
-fn parse(path: &Path) -> Result<briefbot::briefing::Briefing, Vec<String>> {
+fn parse(path: &Path) -> Result<briefbot::briefings::Briefing, Vec<String>> {
     let catalog = SectionCatalog::default();
     let name = path.file_name().unwrap().to_string_lossy().to_string();
     let input = ParseInput {

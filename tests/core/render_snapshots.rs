@@ -1,7 +1,7 @@
 //! Snapshots of the exact Discord payloads for the seed briefing, whole and per section, and
 //! for a digest carrying it. A change to the rendering shows up here as a reviewable diff.
 
-use briefbot::briefing::{parse_briefing, Briefing, ParseInput, SectionCatalog, SourceKind};
+use briefbot::briefings::{parse_briefing, Briefing, ParseInput, SectionCatalog, SourceKind};
 use briefbot::render::{self, DigestEntry, DigestView};
 use chrono::{TimeZone, Utc};
 

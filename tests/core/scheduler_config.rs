@@ -4,7 +4,7 @@
 
 use crate::scheduler_support::*;
 use briefbot::config::{CatchUp, WhenEmpty};
-use briefbot::scheduler::PostError;
+use briefbot::digests::scheduler::PostError;
 use briefbot::store::NewDigest;
 use std::time::Duration;
 

@@ -3,8 +3,8 @@
 //! Time is tokio's paused clock, so hours pass instantly; one test uses the real clock.
 
 use crate::scheduler_support::*;
-use briefbot::digest::nonce;
-use briefbot::scheduler::{Outcome, PostError};
+use briefbot::digests::nonce;
+use briefbot::digests::scheduler::{DeliveryOutcome as Outcome, PostError};
 use briefbot::store::DeliveryStatus;
 use std::time::Duration;
 
@@ -273,7 +273,7 @@ async fn a_thousand_digests_due_in_the_same_second_are_each_delivered_once() {
         let config = parse_config(&morning("only_new = false"));
         let (handle, discord, _) =
             scheduler(&config, &db, &FakeDiscord::new(), "2025-06-04T07:59:00Z").await;
-        let template = briefbot::digest::DigestSpec::all_from_config(&config).remove(0);
+        let template = briefbot::digests::DigestSpec::all_from_config(&config).remove(0);
         for i in 0..1000u64 {
             let mut spec = template.clone();
             (spec.key, spec.name, spec.channel_id) =
@@ -299,7 +299,9 @@ async fn a_thousand_digests_due_in_the_same_second_are_each_delivered_once() {
 /// The production path: the system clock, a 6-field schedule every two seconds.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fires_on_the_real_clock_within_a_second() {
-    use briefbot::scheduler::{fixed_library, SchedulerDeps, SchedulerHandle, SystemClock};
+    use briefbot::digests::scheduler::{
+        fixed_library, SchedulerDeps, SchedulerHandle, SystemClock,
+    };
     use std::sync::Arc;
     let dir = tempfile::tempdir().unwrap();
     let config = parse_config(

@@ -4,9 +4,9 @@
 //! file and the same fake Discord, on a clock set later.
 
 use crate::scheduler_support::*;
-use briefbot::briefing::{Briefing, Library, Section, SectionKey};
+use briefbot::briefings::{Briefing, Library, Section, SectionKey};
 use briefbot::config::WhenEmpty;
-use briefbot::scheduler::{PostError, SchedulerError};
+use briefbot::digests::scheduler::{PostError, SchedulerError};
 use briefbot::store::{AsyncStore, DeliveryStatus, NewDigest};
 use chrono::{DateTime, Utc};
 use std::time::Duration;

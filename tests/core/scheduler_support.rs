@@ -3,13 +3,14 @@
 //! a helper that builds a scheduler from a config snippet. A new case is a config string, a
 //! start and a look at `discord.messages()`.
 
-use briefbot::briefing::{Briefing, Library, Section, SectionKey};
+use briefbot::answer::Tag;
+use briefbot::briefings::{Briefing, Library, Section, SectionKey};
 use briefbot::config::{self, Config};
-use briefbot::render::MessagePayload;
-use briefbot::scheduler::{
+use briefbot::digests::scheduler::{
     fixed_library, Clock, PostError, Poster, SchedulerDeps, SchedulerHandle, SchedulerOptions,
     SystemClock, TokioClock,
 };
+use briefbot::render::MessagePayload;
 use briefbot::store::AsyncStore;
 use chrono::{DateTime, Utc};
 use std::collections::{HashMap, VecDeque};
@@ -169,7 +170,7 @@ pub fn library() -> Library {
         title: format!("Briefing {id}"),
         date: at(&format!("2025-01-{day:02}T00:00:00Z")),
         date_only: true,
-        tags: vec!["sahel".into()],
+        tags: Tag::all(["sahel"]),
         source: None,
         lang: "en".into(),
         sections: ["whats_happening", "whats_next"]

@@ -176,7 +176,7 @@ fn neither_the_config_nor_the_rest_client_prints_the_token() {
     assert!(printed.contains(var), "{printed}");
     assert_eq!(leaks(&printed, OTHER_TOKEN), [] as [&str; 0], "{printed}");
 
-    let rest = briefbot::discord::rest::Rest::new("http://127.0.0.1:9", OTHER_TOKEN).unwrap();
+    let rest = briefbot::discord::Rest::new("http://127.0.0.1:9", OTHER_TOKEN).unwrap();
     let printed = format!("{rest:?} {rest:#?}");
     assert_eq!(leaks(&printed, OTHER_TOKEN), [] as [&str; 0], "{printed}");
 

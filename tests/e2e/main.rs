@@ -19,3 +19,4 @@ mod bot_security;
 mod bot_wire;
 mod cli;
 mod soak;
+mod tags;
