@@ -132,6 +132,8 @@ impl Bot {
                 })
             })
             .build();
+        // Autocompletes are answered through `rest` too (see `framework.rs`).
+        let framework = super::framework::Framework::new(framework);
 
         let client = serenity::ClientBuilder::new_with_http(http, serenity::GatewayIntents::GUILDS)
             .framework(framework)

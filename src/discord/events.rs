@@ -37,9 +37,11 @@ const QUERY_COMMANDS: &[&str] = &[
 
 /// Refuses a query command while its caller is on cooldown, telling them how long to wait.
 /// Returning `false` after answering makes poise skip the command without another reply.
+/// Typing in an option (autocomplete) is not a use: it neither spends nor waits out the cooldown.
 pub fn command_check(ctx: Ctx<'_>) -> poise::BoxFuture<'_, Result<bool, Error>> {
     Box::pin(async move {
-        if !QUERY_COMMANDS.contains(&ctx.command().qualified_name.as_str()) {
+        if !QUERY_COMMANDS.contains(&ctx.command().qualified_name.as_str()) || is_autocomplete(ctx)
+        {
             return Ok(true);
         }
         let Err(wait) = ctx
@@ -173,9 +175,7 @@ pub fn on_error(error: FrameworkError<'_>) -> poise::BoxFuture<'_, ()> {
 async fn tell(ctx: Ctx<'_>, text: &str, outcome: &str) {
     let Ok(target) = Target::of(ctx) else { return };
     let data = ctx.data();
-    let autocomplete = matches!(ctx, poise::Context::Application(app)
-        if app.interaction_type == poise::CommandInteractionType::Autocomplete);
-    if autocomplete {
+    if is_autocomplete(ctx) {
         // An autocomplete can only be answered with choices: none, rather than an error.
         if let Err(e) = target.respond_choices(data).await {
             tracing::warn!(error = %e, "could not answer an autocomplete");
@@ -200,4 +200,9 @@ async fn tell(ctx: Ctx<'_>, text: &str, outcome: &str) {
         }
     }
     super::reply::record(ctx, outcome).await;
+}
+
+fn is_autocomplete(ctx: Ctx<'_>) -> bool {
+    matches!(ctx, poise::Context::Application(app)
+        if app.interaction_type == poise::CommandInteractionType::Autocomplete)
 }

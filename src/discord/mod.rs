@@ -6,6 +6,7 @@
 mod bot;
 mod commands;
 mod events;
+mod framework;
 mod http;
 mod poster;
 mod ratelimit;

@@ -9,6 +9,7 @@
 
 mod support;
 
+mod bot_autocomplete;
 mod bot_commands;
 mod bot_digest_commands;
 mod bot_digests;
