@@ -128,6 +128,24 @@ impl Store {
         Ok(())
     }
 
+    /// Notes a failed round of a delivery that stays pending, to be tried again: its attempts
+    /// and error, shown by `/digest list` and kept for a restart. False when it was not pending.
+    pub fn record_retry(
+        &mut self,
+        key: &str,
+        fire: DateTime<Utc>,
+        error: &str,
+        attempts: u32,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let changed = self.conn.execute(
+            "UPDATE deliveries SET attempts = attempts + ?3, last_error = ?4, updated_at = ?5
+             WHERE digest_key = ?1 AND fire_time = ?2 AND status = 'pending'",
+            params![key, fire.timestamp(), attempts, error, now.timestamp()],
+        )?;
+        Ok(changed == 1)
+    }
+
     /// Closes a pending delivery as sent; its briefings count as posted to `channel_id`.
     /// Returns false when the row was not pending (already closed).
     pub fn record_sent(

@@ -192,6 +192,35 @@ fn ledger_pending_then_sent_records_posted_and_last_delivery() {
 }
 
 #[test]
+fn a_retried_delivery_stays_pending_with_its_attempts_and_error() {
+    let mut s = mem();
+    let (key, fire, now) = ("cfg:morning", at("2025-06-04T08:00:00Z"), at(NOW));
+    s.begin(key, fire, now).unwrap();
+    assert!(s.record_retry(key, fire, "HTTP 503", 5, now).unwrap());
+    assert!(s.record_retry(key, fire, "HTTP 502", 5, now).unwrap());
+    let pending = s.pending().unwrap();
+    assert_eq!(pending.len(), 1);
+    assert_eq!(
+        (pending[0].status, pending[0].attempts),
+        (DeliveryStatus::Pending, 10)
+    );
+    assert_eq!(pending[0].last_error.as_deref(), Some("HTTP 502"));
+    // Not the digest's last error while it is still being tried.
+    assert_eq!(s.state(key).unwrap(), None);
+
+    assert!(s.record_sent(key, fire, 42, &[111], 1, now).unwrap());
+    let row = s.delivery(key, fire).unwrap().unwrap();
+    assert_eq!(
+        (row.status, row.attempts, row.last_error),
+        (DeliveryStatus::Sent, 11, None)
+    );
+    assert!(
+        !s.record_retry(key, fire, "late", 1, now).unwrap(),
+        "closed rows stay closed"
+    );
+}
+
+#[test]
 fn ledger_failed_missed_and_skipped() {
     let mut s = mem();
     let key = "g:1:news";

@@ -15,3 +15,4 @@ mod render_snapshots;
 mod scheduler_config;
 mod scheduler_delivery;
 mod scheduler_restart;
+mod scheduler_retry;

@@ -161,40 +161,6 @@ async fn two_server_errors_then_success_deliver_exactly_once() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn server_errors_past_the_retry_limit_fail_visibly() {
-    with_db(|db| async move {
-        let (handle, discord, store) = scheduler(
-            &parse_config(&morning("")),
-            &db,
-            &FakeDiscord::new(),
-            "2025-06-04T07:59:00Z",
-        )
-        .await;
-        discord.fail(10, (0..5).map(|_| PostError::Server { status: 500 }));
-        handle.start().await.unwrap();
-        let alert = &discord.wait_for(1, DAY).await[0];
-        assert_eq!(alert.channel_id, 99);
-        assert!(
-            alert.payload.content.contains("could not be delivered"),
-            "{}",
-            alert.payload.content
-        );
-        let fire = at("2025-06-04T08:00:00Z");
-        let row = store
-            .call(move |s| s.delivery("cfg:morning", fire))
-            .await
-            .unwrap()
-            .unwrap();
-        assert_eq!((row.status, row.attempts), (DeliveryStatus::Failed, 5));
-        let status = &handle.list(1).await.unwrap()[0];
-        assert!(status.last_error.as_deref().unwrap().contains("HTTP 500"));
-        assert!(!status.paused, "a server error does not pause the digest");
-        handle.shutdown().await;
-    })
-    .await;
-}
-
-#[tokio::test(start_paused = true)]
 async fn a_forbidden_channel_pauses_the_digest_and_alerts_the_guild() {
     with_db(|db| async move {
         let (handle, discord, _) = scheduler(

@@ -112,6 +112,15 @@ fn list_field(s: &DigestStatus) -> EmbedField {
         Some(t) => format!("Last delivery: <t:{}:F>", t.timestamp()),
         None => "Last delivery: none yet".into(),
     });
+    if let Some(retry) = &s.retrying {
+        lines.push(format!(
+            "Retrying the post for <t:{}:f> ({}): next try <t:{}:R>, until <t:{}:f>",
+            retry.fire.timestamp(),
+            prose(&retry.error, 100),
+            retry.next_try.timestamp(),
+            retry.until.timestamp()
+        ));
+    }
     if let Some(error) = &s.last_error {
         let when = s
             .last_error_at
@@ -160,6 +169,14 @@ pub fn explain_refusal(e: &SchedulerError, name: &str) -> Option<UserError> {
         ),
         SchedulerError::Schedule(e) => return Some(explain_schedule(e.clone())),
         SchedulerError::Stopped => "The bot is restarting; please try again in a minute.".into(),
+        SchedulerError::Retrying(pending) => format!(
+            "`{name}` has a post being retried (the one for <t:{}:f>, which failed: {}). It is \
+             tried again <t:{}:R>, until <t:{}:f>; a new send would only wait behind it.",
+            pending.fire.timestamp(),
+            prose(&pending.error, 150),
+            pending.next_try.timestamp(),
+            pending.until.timestamp()
+        ),
         SchedulerError::Store(_) => return None,
     };
     Some(UserError(text))
@@ -219,6 +236,19 @@ pub fn send_now_text(name: &str, channel_id: u64, outcome: &DeliveryOutcome) -> 
             format!("`{name}` was just delivered for this second; nothing more was sent.")
         }
         DeliveryOutcome::NotDue => format!("`{name}` was removed meanwhile; nothing was sent."),
+        // A manual send is never too late; kept for completeness.
+        DeliveryOutcome::TooLate => format!("`{name}` came too late to be sent; nothing was sent."),
+        DeliveryOutcome::Retrying {
+            error,
+            next_try,
+            until,
+        } => format!(
+            "Sending `{name}` to <#{channel_id}> failed ({}). It is tried again <t:{}:R>, until \
+             <t:{}:f>; `/digest list` shows how it goes.",
+            prose(error, 150),
+            next_try.timestamp(),
+            until.timestamp()
+        ),
         DeliveryOutcome::Failed { paused: true, .. } => format!(
             "I couldn't post `{name}` in <#{channel_id}>: the channel is gone or I may not post \
              there. The digest is paused; fix the channel, then `/digest resume` it."

@@ -1,7 +1,7 @@
 use super::*;
 use crate::answer::{Choice, MAX_CHOICES};
 use crate::config::{CatchUp, ScheduleConfig, WhenEmpty};
-use crate::digests::scheduler::{DeliveryOutcome, DigestStatus, SchedulerError};
+use crate::digests::scheduler::{DeliveryOutcome, DigestStatus, PendingRetry, SchedulerError};
 use crate::digests::{DigestSource, DigestSpec};
 use crate::render::limits;
 use crate::render::MessagePayload;
@@ -59,6 +59,7 @@ fn status(name: &str, config: bool) -> DigestStatus {
         last_delivery: None,
         last_error: None,
         last_error_at: None,
+        retrying: None,
     }
 }
 
@@ -341,6 +342,47 @@ fn send_now_outcomes_read_as_sentences() {
     };
     assert!(send_now_text("morning", 10, &gone).contains("The digest is paused"));
     assert!(send_now_text("morning", 10, &DeliveryOutcome::SkippedEmpty).starts_with("Nothing new"));
+    let retrying = DeliveryOutcome::Retrying {
+        error: "channel 10: Discord server error (HTTP 503)".into(),
+        next_try: at("2025-06-04T08:01:15Z"),
+        until: at("2025-06-04T09:00:00Z"),
+    };
+    assert_eq!(
+        send_now_text("morning", 10, &retrying),
+        "Sending `morning` to <#10> failed (channel 10: Discord server error (HTTP 503)). It is \
+         tried again <t:1749024075:R>, until <t:1749027600:f>; `/digest list` shows how it goes."
+    );
+}
+
+fn pending_retry() -> PendingRetry {
+    PendingRetry {
+        fire: at("2025-06-04T08:00:00Z"),
+        error: "channel 10: Discord server error (HTTP 503)".into(),
+        next_try: at("2025-06-04T08:01:15Z"),
+        until: at("2025-06-04T09:00:00Z"),
+    }
+}
+
+#[test]
+fn a_delivery_being_retried_is_listed_and_refuses_another_send() {
+    let mut retrying = status("morning", false);
+    retrying.retrying = Some(pending_retry());
+    let payload = list_payload(&[retrying]);
+    assert!(
+        payload.embeds[0].fields[0].value.ends_with(
+            "\nRetrying the post for <t:1749024000:f> (channel 10: Discord server error (HTTP \
+             503)): next try <t:1749024075:R>, until <t:1749027600:f>"
+        ),
+        "{}",
+        payload.embeds[0].fields[0].value
+    );
+    let refusal = explain_refusal(&SchedulerError::Retrying(pending_retry()), "morning");
+    let refusal = refusal.unwrap().0;
+    assert!(
+        refusal.starts_with("`morning` has a post being retried"),
+        "{refusal}"
+    );
+    assert!(refusal.contains("<t:1749024075:R>"), "{refusal}");
 }
 
 #[test]

@@ -2,10 +2,12 @@
 //! chosen from the library snapshot of that moment (or the choice recorded by an interrupted
 //! attempt), each message sent with its nonce and recorded as it goes, closed after. A crash
 //! at any point leaves a pending row that the next start resumes with the same nonces, which
-//! Discord deduplicates (`enforce_nonce`): nothing lost, nothing doubled.
+//! Discord deduplicates (`enforce_nonce`): nothing lost, nothing doubled. A round that fails
+//! in a way worth trying again is handed back to `retry`, which keeps the row pending.
 
 use super::changes;
 use super::ports::PostError;
+use super::retry;
 use super::send::{alert, send, SendStop};
 use super::state::Inner;
 use crate::config::WhenEmpty;
@@ -15,7 +17,6 @@ use crate::store::{DeliveryStatus, StoreError};
 use chrono::{DateTime, Utc};
 use std::collections::HashSet;
 use std::sync::Arc;
-use tracing::Instrument;
 
 /// What became of one delivery.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,6 +30,17 @@ pub enum DeliveryOutcome {
     AlreadyClosed(DeliveryStatus),
     /// The digest was paused or removed before its turn came.
     NotDue,
+    /// Its turn came only after its catch-up grace (it waited behind a delivery of the same
+    /// digest that was being retried): recorded missed, not sent.
+    TooLate,
+    /// Failed after its immediate retries and stays pending: it is tried again with backoff
+    /// until `until` (its catch-up grace). Only reported to a caller waiting on the delivery
+    /// (`/digest send-now`); the delivery itself goes on.
+    Retrying {
+        error: String,
+        next_try: DateTime<Utc>,
+        until: DateTime<Utc>,
+    },
     /// Recorded as failed; `paused` when the channel is gone or forbidden.
     Failed {
         error: String,
@@ -46,6 +58,8 @@ impl DeliveryOutcome {
             DeliveryOutcome::SkippedEmpty => "skipped_empty",
             DeliveryOutcome::AlreadyClosed(_) => "already_closed",
             DeliveryOutcome::NotDue => "not_due",
+            DeliveryOutcome::TooLate => "too_late",
+            DeliveryOutcome::Retrying { .. } => "retrying",
             DeliveryOutcome::Failed { paused: true, .. } => "failed_paused",
             DeliveryOutcome::Failed { .. } => "failed",
             DeliveryOutcome::Interrupted => "interrupted",
@@ -53,65 +67,78 @@ impl DeliveryOutcome {
     }
 }
 
+/// Where the first decisive outcome of a delivery goes: its end, or that it is being retried.
+pub(super) type FirstOutcome = Option<tokio::sync::oneshot::Sender<DeliveryOutcome>>;
+
 /// Delivers `fires` of one digest in order, one delivery of this digest at a time. Scheduled
-/// fires re-check the digest first: it may have been paused or removed meanwhile.
+/// fires re-check the digest first: it may have been paused or removed meanwhile, or have
+/// waited past its grace behind a delivery being retried. `first` hears the first fire's
+/// outcome as soon as it is known (a retried delivery reports `Retrying` and goes on).
 pub(super) async fn deliver_fires(
     inner: Arc<Inner>,
     key: String,
     gate: Arc<tokio::sync::Mutex<()>>,
     fires: Vec<DateTime<Utc>>,
     manual: bool,
-) -> Vec<DeliveryOutcome> {
-    // The gate first: waiting for this digest's previous delivery must not hold a permit.
+    mut first: FirstOutcome,
+) {
+    // This digest's previous delivery first; the concurrency permit is taken per attempt.
     let _turn = gate.lock().await;
-    let Ok(_permit) = inner.limiter.acquire().await else {
-        return vec![];
-    };
-    let mut outcomes = Vec::with_capacity(fires.len());
     for fire in fires {
         if inner.stop.is_cancelled() && !manual {
             break;
         }
         let spec = inner.spec(&key);
         let outcome = match spec {
-            Some(spec) if manual || !spec.paused => deliver(&inner, &spec, fire).await,
+            Some(spec) if manual || !spec.paused => {
+                if !manual && too_late(&inner, &spec, fire) {
+                    record_too_late(&inner, &spec, fire).await
+                } else {
+                    retry::deliver(&inner, spec, fire, manual, &mut first).await
+                }
+            }
             _ => DeliveryOutcome::NotDue,
         };
-        outcomes.push(outcome);
-    }
-    outcomes
-}
-
-async fn deliver(
-    inner: &Arc<Inner>,
-    spec: &Arc<DigestSpec>,
-    fire: DateTime<Utc>,
-) -> DeliveryOutcome {
-    let span = tracing::info_span!("digest_delivery", digest = %spec.key, fire = fire.timestamp());
-    let outcome = async {
-        match try_deliver(inner, spec, fire).await {
-            Ok(outcome) => outcome,
-            Err(e) => {
-                tracing::error!(error = %e, "delivery left pending: the store failed");
-                DeliveryOutcome::Interrupted
-            }
+        if let Some(first) = first.take() {
+            let _ = first.send(outcome);
         }
     }
-    .instrument(span)
-    .await;
-    let error = match &outcome {
-        DeliveryOutcome::Failed { error, .. } => Some(error.as_str()),
-        _ => None,
-    };
-    crate::metrics::delivery(outcome.label(), &spec.name, error);
-    outcome
 }
 
-async fn try_deliver(
+fn too_late(inner: &Inner, spec: &DigestSpec, fire: DateTime<Utc>) -> bool {
+    inner.now() >= fire + retry::window(spec)
+}
+
+async fn record_too_late(inner: &Inner, spec: &DigestSpec, fire: DateTime<Utc>) -> DeliveryOutcome {
+    tracing::warn!(digest = %spec.key, fire = fire.timestamp(), "waited past its grace behind a retried delivery; missed");
+    let missed = vec![(spec.key.clone(), fire)];
+    let now = inner.now();
+    let reason = "came due while an earlier delivery of this digest was being retried";
+    let recorded = inner
+        .deps
+        .store
+        .call(move |s| s.record_missed(&missed, reason, now));
+    if let Err(e) = recorded.await {
+        tracing::error!(error = %e, "could not record a missed fire time");
+    }
+    crate::metrics::delivery("too_late", &spec.name, None);
+    DeliveryOutcome::TooLate
+}
+
+/// One round of a delivery: what became of it, or that it failed in a way worth trying again
+/// later (a server error, no answer, or rate limits that outlasted the immediate retries).
+pub(super) enum Round {
+    Done(DeliveryOutcome),
+    Retry { error: PostError, attempts: u32 },
+}
+
+/// One round: the ledger row opened (or found), the content chosen (or the recorded choice
+/// reused), the messages not yet sent sent with their immediate retries, the row closed.
+pub(super) async fn deliver_round(
     inner: &Arc<Inner>,
     spec: &Arc<DigestSpec>,
     fire: DateTime<Utc>,
-) -> Result<DeliveryOutcome, StoreError> {
+) -> Result<Round, StoreError> {
     let store = &inner.deps.store;
     let key = spec.key.clone();
     let now = inner.now();
@@ -125,7 +152,7 @@ async fn try_deliver(
             status = row.status.as_str(),
             "already recorded; not sent again"
         );
-        return Ok(DeliveryOutcome::AlreadyClosed(row.status));
+        return Ok(Round::Done(DeliveryOutcome::AlreadyClosed(row.status)));
     }
     let (payloads, empty) = content(inner, spec, fire, row.briefings.as_deref()).await?;
     if empty && spec.when_empty == WhenEmpty::Skip {
@@ -134,7 +161,7 @@ async fn try_deliver(
             .call(move |s| s.record_skipped_empty(&key, fire, now))
             .await?;
         tracing::info!("nothing new to post; skipped");
-        return Ok(DeliveryOutcome::SkippedEmpty);
+        return Ok(Round::Done(DeliveryOutcome::SkippedEmpty));
     }
     let mut ids = row.message_ids.clone();
     let mut attempts = 0;
@@ -146,9 +173,24 @@ async fn try_deliver(
                     sent = ids.len(),
                     "interrupted by shutdown; resumes at start"
                 );
-                return Ok(DeliveryOutcome::Interrupted);
+                return Ok(Round::Done(DeliveryOutcome::Interrupted));
             }
-            Err(SendStop::Failed(e)) => return fail(inner, spec, fire, e, attempts).await,
+            Err(SendStop::Failed(
+                error @ (PostError::Server { .. }
+                | PostError::Other(_)
+                | PostError::RateLimited { .. }),
+            )) => {
+                // What was sent so far is kept, so the next round sends only the rest.
+                let (key, ids, now) = (key.clone(), ids.clone(), inner.now());
+                store
+                    .call(move |s| s.record_progress(&key, fire, &ids, now))
+                    .await?;
+                return Ok(Round::Retry { error, attempts });
+            }
+            Err(SendStop::Failed(e)) => {
+                let outcome = fail(inner, spec, fire, e, attempts, None).await?;
+                return Ok(Round::Done(outcome));
+            }
         }
         // Progress before the last message, so a resumed delivery skips what was sent; the
         // last one is recorded with the close below.
@@ -164,7 +206,7 @@ async fn try_deliver(
         .call(move |s| s.record_sent(&key, fire, channel, &ids, attempts, now))
         .await?;
     tracing::info!(messages, attempts, "digest delivered");
-    Ok(DeliveryOutcome::Sent { messages })
+    Ok(Round::Done(DeliveryOutcome::Sent { messages }))
 }
 
 /// The messages of this delivery, and whether it has nothing to carry. The briefings are
@@ -203,22 +245,37 @@ async fn content(
 }
 
 /// Records a failed delivery; a gone or forbidden channel also pauses the digest. Either
-/// way the guild's alert channel hears of it.
-async fn fail(
+/// way the guild's alert channel hears of it. `retried_for`: how long it was retried after its
+/// immediate retries, when it was.
+pub(super) async fn fail(
     inner: &Arc<Inner>,
     spec: &Arc<DigestSpec>,
     fire: DateTime<Utc>,
     error: PostError,
     attempts: u32,
+    retried_for: Option<std::time::Duration>,
 ) -> Result<DeliveryOutcome, StoreError> {
     let text = format!("channel {}: {error}", spec.channel_id);
+    let paused = matches!(error, PostError::Gone { .. });
+    fail_with(inner, spec, fire, text, paused, attempts, retried_for).await
+}
+
+/// `fail` with the error already in words; `pause` for a gone or forbidden channel.
+pub(super) async fn fail_with(
+    inner: &Arc<Inner>,
+    spec: &Arc<DigestSpec>,
+    fire: DateTime<Utc>,
+    text: String,
+    paused: bool,
+    attempts: u32,
+    retried_for: Option<std::time::Duration>,
+) -> Result<DeliveryOutcome, StoreError> {
     let (key, now, recorded) = (spec.key.clone(), inner.now(), text.clone());
     inner
         .deps
         .store
         .call(move |s| s.record_failed(&key, fire, &recorded, attempts, now))
         .await?;
-    let paused = matches!(error, PostError::Gone { .. });
     let notice = if paused {
         tracing::error!(error = %text, attempts, "channel gone or forbidden; digest paused");
         changes::pause(inner, &spec.key, &text).await?;
@@ -229,8 +286,15 @@ async fn fail(
         )
     } else {
         tracing::error!(error = %text, attempts, "digest delivery failed");
+        let retried = retried_for.map_or(String::new(), |d| {
+            let d = std::time::Duration::from_secs(d.as_secs());
+            format!(
+                " It was retried for {}, its catch-up grace.",
+                humantime::format_duration(d)
+            )
+        });
         format!(
-            "⚠️ Digest `{}` could not be delivered for <t:{}:f>: {text}.",
+            "⚠️ Digest `{}` could not be delivered for <t:{}:f>: {text}.{retried}",
             spec.name,
             fire.timestamp()
         )

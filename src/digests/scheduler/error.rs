@@ -15,4 +15,6 @@ pub enum SchedulerError {
     ConfigDigest(String),
     #[error("the scheduler is shutting down")]
     Stopped,
+    #[error("a delivery of this digest is being retried (until {})", .0.until)]
+    Retrying(super::PendingRetry),
 }

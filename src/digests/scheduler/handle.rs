@@ -6,6 +6,7 @@ use super::changes;
 use super::deliver::{self, DeliveryOutcome};
 use super::error::SchedulerError;
 use super::options::{SchedulerDeps, SchedulerOptions};
+use super::retry::PendingRetry;
 use super::run;
 use super::state::{Inner, Settings};
 use crate::config::Config;
@@ -26,6 +27,8 @@ pub struct DigestStatus {
     pub last_delivery: Option<DateTime<Utc>>,
     pub last_error: Option<String>,
     pub last_error_at: Option<DateTime<Utc>>,
+    /// A delivery that failed and waits to be tried again.
+    pub retrying: Option<PendingRetry>,
 }
 
 /// Cheap to clone; all clones drive the same scheduler.
@@ -150,23 +153,30 @@ impl SchedulerHandle {
     }
 
     /// Delivers a digest now, as a fire at the current second (paused or not). Returns once it
-    /// is delivered, skipped or failed.
+    /// is delivered, skipped or failed, or once it failed its immediate retries and is being
+    /// retried (`Retrying`, the delivery goes on). Refused while an earlier delivery of the
+    /// digest is being retried: this one would only wait behind it.
     pub async fn send_now(&self, key: &str) -> Result<DeliveryOutcome, SchedulerError> {
         if self.inner.stop.is_cancelled() {
             return Err(SchedulerError::Stopped);
         }
         let gate = self.inner.queue().get(key).map(|e| Arc::clone(&e.gate));
         let gate = gate.ok_or_else(|| SchedulerError::NotFound(key.into()))?;
+        if let Some(pending) = self.inner.pending_retry(key) {
+            return Err(SchedulerError::Retrying(pending));
+        }
         let fire = DateTime::from_timestamp(self.inner.now().timestamp(), 0).expect("in range");
-        let task =
-            deliver::deliver_fires(Arc::clone(&self.inner), key.into(), gate, vec![fire], true);
-        let outcomes = self
-            .inner
-            .tracker
-            .spawn(task)
-            .await
-            .map_err(|_| SchedulerError::Stopped)?;
-        outcomes.into_iter().next().ok_or(SchedulerError::Stopped)
+        let (first, outcome) = tokio::sync::oneshot::channel();
+        let task = deliver::deliver_fires(
+            Arc::clone(&self.inner),
+            key.into(),
+            gate,
+            vec![fire],
+            true,
+            Some(first),
+        );
+        self.inner.tracker.spawn(task);
+        outcome.await.map_err(|_| SchedulerError::Stopped)
     }
 
     /// Applies a reloaded config: its digests replace the previous config digests (a digest
@@ -305,6 +315,7 @@ impl SchedulerHandle {
                     last_error_at: None,
                 });
                 DigestStatus {
+                    retrying: self.inner.pending_retry(&spec.key),
                     next_fire,
                     paused: state.paused,
                     paused_reason: state.paused_reason,

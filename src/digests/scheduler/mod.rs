@@ -6,7 +6,9 @@
 //!   `max_sleep` so that a clock jump is noticed, and re-reads the clock after every wake.
 //! - `run`: the loop, and the start: interrupted deliveries resumed, missed fires caught up.
 //! - `deliver`: one (digest, fire) from ledger to Discord and back; `send`: the one path every
-//!   message takes, retries included; `changes`: pausing and (re)scheduling a digest.
+//!   message takes, immediate retries included; `retry`: a delivery that still fails stays
+//!   pending and is tried again until its grace is over; `changes`: pausing and
+//!   (re)scheduling a digest.
 //! - `catch_up`: the pure policy decisions. `ports`: the traits the Discord layer implements.
 //! - `state`: the shared state, as data; `options`: what the scheduler is built from.
 //!
@@ -24,6 +26,7 @@ mod memory;
 mod options;
 mod ports;
 mod queue;
+mod retry;
 mod run;
 mod send;
 mod state;
@@ -38,3 +41,4 @@ pub use handle::{DigestStatus, SchedulerHandle};
 pub use memory::{MemoryPoster, PostedMessage};
 pub use options::{SchedulerDeps, SchedulerOptions, SendRetry};
 pub use ports::{fixed_library, LibrarySnapshot, LibrarySource, PostError, Poster};
+pub use retry::PendingRetry;

@@ -53,6 +53,11 @@ pub struct SendRetry {
     /// One send that has not answered by then counts as a failed attempt and is retried
     /// (with the same nonce, so a send that did arrive is not doubled).
     pub attempt_timeout: Duration,
+    /// A delivery that still fails after the attempts above stays pending and is tried again
+    /// after this wait, doubled after each further failure up to `max_redelivery_backoff`,
+    /// until its catch-up grace is over.
+    pub redelivery_backoff: Duration,
+    pub max_redelivery_backoff: Duration,
 }
 
 impl Default for SendRetry {
@@ -63,6 +68,8 @@ impl Default for SendRetry {
             max_backoff: Duration::from_secs(30),
             max_rate_limit_waits: 20,
             attempt_timeout: Duration::from_secs(30),
+            redelivery_backoff: Duration::from_secs(60),
+            max_redelivery_backoff: Duration::from_secs(15 * 60),
         }
     }
 }
@@ -72,5 +79,14 @@ impl SendRetry {
     pub fn backoff_after(&self, failures: u32) -> Duration {
         let factor = 2u32.saturating_pow(failures.saturating_sub(1));
         self.backoff.saturating_mul(factor).min(self.max_backoff)
+    }
+
+    /// The wait before the `retries`-th try of a delivery after its immediate retries failed
+    /// (1-based).
+    pub fn redelivery_after(&self, retries: u32) -> Duration {
+        let factor = 2u32.saturating_pow(retries.saturating_sub(1).min(16));
+        self.redelivery_backoff
+            .saturating_mul(factor)
+            .min(self.max_redelivery_backoff)
     }
 }

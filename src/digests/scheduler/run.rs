@@ -7,6 +7,7 @@ use super::catch_up::{catch_up_plan, due_plan};
 use super::deliver::deliver_fires;
 use super::error::SchedulerError;
 use super::queue::Due;
+use super::retry;
 use super::state::Inner;
 use crate::digests::DigestSpec;
 use chrono::{DateTime, TimeDelta, Utc};
@@ -24,6 +25,8 @@ const LEDGER_RETENTION: TimeDelta = TimeDelta::days(30);
 const CATCH_UP_LIMIT: usize = 10_000;
 
 type Missed = Vec<(String, DateTime<Utc>)>;
+/// Pending ledger rows by digest: fire time, and the error of a delivery being retried.
+type Interrupted = HashMap<String, Vec<(DateTime<Utc>, Option<String>)>>;
 
 /// What the start decided for one digest.
 struct Plan {
@@ -57,13 +60,14 @@ pub(super) async fn load(inner: &Arc<Inner>) -> Result<(), SchedulerError> {
             Err(e) => tracing::error!(digest = %row.key, error = %e, "stored digest not scheduled"),
         }
     }
-    let mut interrupted: HashMap<String, Vec<DateTime<Utc>>> = HashMap::new();
+    let mut interrupted: Interrupted = HashMap::new();
     for row in pending {
         interrupted
             .entry(row.digest_key)
             .or_default()
-            .push(row.fire_time);
+            .push((row.fire_time, row.last_error));
     }
+    let mut gave_up = Vec::new();
     let (mut unseen, mut work) = (Vec::new(), Vec::new());
     let (mut missed_down, mut missed_stale): (Missed, Missed) = (Vec::new(), Vec::new());
     let mut queue_items = Vec::with_capacity(specs.len());
@@ -72,13 +76,20 @@ pub(super) async fn load(inner: &Arc<Inner>) -> Result<(), SchedulerError> {
         spec.paused = state.is_some_and(|s| s.paused);
         let begun = interrupted.remove(&spec.key).unwrap_or_default();
         let next = if spec.paused {
-            missed_stale.extend(begun.into_iter().map(|f| (spec.key.clone(), f)));
+            missed_stale.extend(begun.into_iter().map(|(f, _)| (spec.key.clone(), f)));
             None
         } else {
             let (resume, stale): (Vec<_>, Vec<_>) = begun
                 .into_iter()
-                .partition(|f| now.signed_duration_since(*f) < delta(spec.grace));
-            missed_stale.extend(stale.into_iter().map(|f| (spec.key.clone(), f)));
+                .partition(|(f, _)| now.signed_duration_since(*f) < delta(spec.grace));
+            for (fire, error) in stale {
+                match error {
+                    // Being retried when the bot stopped; its grace ran out while it was down.
+                    Some(error) => gave_up.push((Arc::new(spec.clone()), fire, error)),
+                    None => missed_stale.push((spec.key.clone(), fire)),
+                }
+            }
+            let resume = resume.into_iter().map(|(f, _)| f);
             let plan = match state {
                 // Never seen: a new digest starts from now.
                 None => {
@@ -113,7 +124,7 @@ pub(super) async fn load(inner: &Arc<Inner>) -> Result<(), SchedulerError> {
         queue_items.push((spec, next));
     }
     for (key, fires) in interrupted {
-        missed_stale.extend(fires.into_iter().map(|f| (key.clone(), f)));
+        missed_stale.extend(fires.into_iter().map(|(f, _)| (key.clone(), f)));
     }
     for (key, fire) in &missed_stale {
         tracing::warn!(digest = %key, fire = fire.timestamp(), "interrupted delivery not resumed");
@@ -149,6 +160,7 @@ pub(super) async fn load(inner: &Arc<Inner>) -> Result<(), SchedulerError> {
     for (key, fires) in work {
         spawn(inner, key, fires);
     }
+    retry::give_up(inner, gave_up);
     let (catching_up, missed, stale) = counts;
     tracing::info!(
         digests = total,
@@ -258,6 +270,7 @@ fn dispatch(inner: &Arc<Inner>, due: Due, now: DateTime<Utc>) {
             gate,
             plan.deliver,
             false,
+            None,
         );
         inner.tracker.spawn(task);
     }
@@ -266,9 +279,14 @@ fn dispatch(inner: &Arc<Inner>, due: Due, now: DateTime<Utc>) {
 fn spawn(inner: &Arc<Inner>, key: String, fires: Vec<DateTime<Utc>>) {
     let gate = inner.queue().get(&key).map(|e| Arc::clone(&e.gate));
     if let Some(gate) = gate {
-        inner
-            .tracker
-            .spawn(deliver_fires(Arc::clone(inner), key, gate, fires, false));
+        inner.tracker.spawn(deliver_fires(
+            Arc::clone(inner),
+            key,
+            gate,
+            fires,
+            false,
+            None,
+        ));
     }
 }
 

@@ -4,6 +4,7 @@
 
 use super::options::{SchedulerDeps, SchedulerOptions};
 use super::queue::TimerQueue;
+use super::retry::PendingRetry;
 use crate::config::{Config, ScheduleConfig};
 use crate::digests::DigestSpec;
 use chrono::{DateTime, Utc};
@@ -49,6 +50,8 @@ pub(super) struct Inner {
     pub wakeups: std::sync::atomic::AtomicU64,
     /// Set by the first `start`.
     pub started: tokio::sync::Mutex<bool>,
+    /// Deliveries waiting to be tried again, by digest key (one at a time per digest).
+    retrying: Mutex<HashMap<String, PendingRetry>>,
 }
 
 impl Inner {
@@ -66,6 +69,7 @@ impl Inner {
             limiter: Semaphore::new(concurrency),
             wakeups: Default::default(),
             started: tokio::sync::Mutex::new(false),
+            retrying: Mutex::default(),
         }
     }
 
@@ -84,5 +88,26 @@ impl Inner {
 
     pub fn spec(&self, key: &str) -> Option<Arc<DigestSpec>> {
         self.queue().get(key).map(|e| Arc::clone(&e.spec))
+    }
+
+    fn retries(&self) -> MutexGuard<'_, HashMap<String, PendingRetry>> {
+        self.retrying.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn note_retry(&self, key: &str, pending: PendingRetry) {
+        self.retries().insert(key.to_string(), pending);
+    }
+
+    /// Ends what `note_retry` noted for this fire (not a later fire's retry).
+    pub fn forget_retry(&self, key: &str, fire: DateTime<Utc>) {
+        let mut retries = self.retries();
+        if retries.get(key).is_some_and(|p| p.fire == fire) {
+            retries.remove(key);
+        }
+    }
+
+    /// The delivery of this digest waiting to be tried again, if any.
+    pub fn pending_retry(&self, key: &str) -> Option<PendingRetry> {
+        self.retries().get(key).cloned()
     }
 }

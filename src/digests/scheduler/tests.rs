@@ -116,3 +116,12 @@ fn backoff_doubles_up_to_the_cap() {
     let waits: Vec<u64> = (1..=7).map(|n| policy.backoff_after(n).as_secs()).collect();
     assert_eq!(waits, [1, 2, 4, 8, 16, 30, 30]);
 }
+
+#[test]
+fn redelivery_waits_double_from_a_minute_up_to_a_quarter_hour() {
+    let policy = SendRetry::default();
+    let waits: Vec<u64> = [1, 2, 3, 4, 5, 6, 40]
+        .map(|n| policy.redelivery_after(n).as_secs())
+        .to_vec();
+    assert_eq!(waits, [60, 120, 240, 480, 900, 900, 900]);
+}
