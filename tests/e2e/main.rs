@@ -12,6 +12,7 @@ mod support;
 mod bot_autocomplete;
 mod bot_commands;
 mod bot_digest_commands;
+mod bot_digest_edit;
 mod bot_digest_retry;
 mod bot_digests;
 mod bot_gateway_faults;
