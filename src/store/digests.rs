@@ -55,6 +55,8 @@ pub struct DigestState {
     pub seen_at: DateTime<Utc>,
     pub paused: bool,
     pub paused_reason: Option<String>,
+    /// When the current pause began; `None` when not paused (or paused by an older briefbot).
+    pub paused_at: Option<DateTime<Utc>>,
     pub resumed_at: Option<DateTime<Utc>>,
     /// Fire time of the latest delivery that was sent.
     pub last_delivery: Option<DateTime<Utc>>,
@@ -67,7 +69,7 @@ const ROW_COLUMNS: &str = "d.guild_id, d.name, d.channel_id, d.schedule, d.timez
      d.created_at, coalesce(s.paused, 0), s.paused_reason, d.digest_key";
 const ROW_FROM: &str = "digests d LEFT JOIN digest_state s ON s.digest_key = d.digest_key";
 const STATE_COLUMNS: &str = "digest_key, seen_at, paused, paused_reason, resumed_at, \
-     last_delivery, last_error, last_error_at";
+     last_delivery, last_error, last_error_at, paused_at";
 
 impl Store {
     /// Adds a runtime digest; a name already used in the guild (ignoring case) is refused.
@@ -175,7 +177,8 @@ impl Store {
     }
 
     /// Pauses a digest with a reason shown in `/digest list`, or resumes it (`None`). Works
-    /// for config digests too, whose definitions live in the file.
+    /// for config digests too, whose definitions live in the file. A pause keeps the time it
+    /// began (pausing again changes only the reason); a resume clears it.
     pub fn set_paused(
         &mut self,
         key: &str,
@@ -183,12 +186,18 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         self.conn.execute(
-            "INSERT INTO digest_state (digest_key, seen_at, paused, paused_reason, resumed_at)
-             VALUES (?1, ?2, ?3, ?4, CASE WHEN ?3 THEN NULL ELSE ?2 END)
+            "INSERT INTO digest_state
+                 (digest_key, seen_at, paused, paused_reason, resumed_at, paused_at)
+             VALUES (?1, ?2, ?3, ?4, CASE WHEN ?3 THEN NULL ELSE ?2 END,
+                     CASE WHEN ?3 THEN ?2 ELSE NULL END)
              ON CONFLICT (digest_key) DO UPDATE SET
                  paused = excluded.paused,
                  paused_reason = excluded.paused_reason,
-                 resumed_at = CASE WHEN excluded.paused THEN resumed_at ELSE ?2 END",
+                 resumed_at = CASE WHEN excluded.paused THEN resumed_at ELSE ?2 END,
+                 paused_at = CASE
+                     WHEN NOT excluded.paused THEN NULL
+                     WHEN digest_state.paused THEN digest_state.paused_at
+                     ELSE ?2 END",
             params![key, now.timestamp(), reason.is_some(), reason],
         )?;
         Ok(())
@@ -252,5 +261,6 @@ fn read_state(r: &Row) -> rusqlite::Result<DigestState> {
         last_delivery: time(5)?,
         last_error: r.get(6)?,
         last_error_at: time(7)?,
+        paused_at: time(8)?,
     })
 }

@@ -56,6 +56,25 @@ fn a_new_file_is_created_and_migrated_and_reopens() {
 }
 
 #[test]
+fn a_version_1_database_with_a_paused_digest_migrates() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("briefbot.db");
+    let conn = Connection::open(&path).unwrap();
+    conn.execute_batch(MIGRATIONS[0]).unwrap();
+    conn.pragma_update(None, "user_version", 1).unwrap();
+    conn.execute(
+        "INSERT INTO digest_state (digest_key, seen_at, paused, paused_reason) VALUES ('cfg:m', 1, 1, 'x')",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let store = Store::open(&path).unwrap();
+    let st = store.state("cfg:m").unwrap().unwrap();
+    assert!(st.paused);
+    assert_eq!(st.paused_at, None, "not known for a pause from before");
+}
+
+#[test]
 fn a_newer_schema_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("briefbot.db");
@@ -146,11 +165,21 @@ fn state_remembers_first_sight_pause_and_resume() {
         .unwrap();
     let st = s.state("cfg:morning").unwrap().unwrap();
     assert!(st.paused && st.resumed_at.is_none());
-    s.set_paused("cfg:morning", None, later).unwrap();
+    assert_eq!(st.paused_at, Some(later));
+    // Paused again (another reason): the pause still began when it first did.
+    let even_later = later + TimeDelta::hours(1);
+    s.set_paused("cfg:morning", Some("paused by hand"), even_later)
+        .unwrap();
     let st = s.state("cfg:morning").unwrap().unwrap();
     assert_eq!(
-        (st.paused, st.paused_reason, st.resumed_at),
-        (false, None, Some(later))
+        (st.paused_at, st.paused_reason.as_deref()),
+        (Some(later), Some("paused by hand"))
+    );
+    s.set_paused("cfg:morning", None, even_later).unwrap();
+    let st = s.state("cfg:morning").unwrap().unwrap();
+    assert_eq!(
+        (st.paused, st.paused_reason, st.resumed_at, st.paused_at),
+        (false, None, Some(even_later), None)
     );
     assert_eq!(st.seen_at, at(NOW));
 }

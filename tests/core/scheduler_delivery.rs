@@ -201,7 +201,11 @@ async fn a_forbidden_channel_pauses_the_digest_and_alerts_the_guild() {
         assert_eq!(discord.calls().iter().filter(|c| c.0 == 10).count(), 1);
 
         // Resumed, it fires at its next time (and catches up nothing from the pause).
-        handle.resume("cfg:morning").await.unwrap();
+        let resumed = handle.resume("cfg:morning").await.unwrap();
+        // Paused at the failed 08:00 fire of 4 June: 5 and 6 June were skipped.
+        let skipped = resumed.skipped.unwrap();
+        assert_eq!((skipped.count, skipped.at_least), (2, false));
+        assert_eq!(resumed.next_fire, Some(at("2025-06-07T08:00:00Z")));
         let messages = discord.wait_for(2, DAY * 2).await;
         assert_eq!(messages[1].fire_time(), Some(at("2025-06-07T08:00:00Z")));
         handle.shutdown().await;

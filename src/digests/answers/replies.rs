@@ -4,7 +4,7 @@
 use super::{echo, explain_schedule, prose};
 use crate::answer::UserError;
 use crate::digests::schedule::Schedule;
-use crate::digests::scheduler::{DeliveryOutcome, DigestStatus, SchedulerError};
+use crate::digests::scheduler::{DeliveryOutcome, DigestStatus, SchedulerError, SkippedFires};
 use crate::render::limits::{CONTENT, EMBED_FIELDS, EMBED_TOTAL, FIELD_NAME, FIELD_VALUE};
 use crate::render::{truncate, Embed, EmbedField, EmbedFooter, MessagePayload};
 use crate::store::StoreError;
@@ -199,17 +199,33 @@ pub fn paused_text(name: &str, already: bool) -> String {
     }
 }
 
-/// `already`: it was not paused. Fire times missed while paused are not caught up.
-pub fn resumed_text(name: &str, next: Option<DateTime<Utc>>, already: bool) -> String {
+/// `already`: it was not paused. Fire times missed while paused are not caught up; `skipped`
+/// says how many there were, when known.
+pub fn resumed_text(
+    name: &str,
+    next: Option<DateTime<Utc>>,
+    skipped: Option<SkippedFires>,
+    already: bool,
+) -> String {
     let next = match next {
         Some(t) => format!("next post <t:{}:F>", t.timestamp()),
         None => "its schedule has no further fire time".into(),
     };
     if already {
-        format!("`{name}` isn't paused; {next}.")
-    } else {
-        format!("Resumed `{name}`; {next}. Posts missed while paused are skipped.")
+        return format!("`{name}` isn't paused; {next}.");
     }
+    let skipped = match skipped {
+        None => "Posts missed while paused are skipped.".to_string(),
+        Some(SkippedFires { count: 0, .. }) => "No post was due while it was paused.".into(),
+        Some(SkippedFires { count: 1, .. }) => {
+            "1 post was due while it was paused; it is skipped, not sent now.".into()
+        }
+        Some(SkippedFires { count, at_least }) => format!(
+            "{}{count} posts were due while it was paused; they are skipped, not sent now.",
+            if at_least { "At least " } else { "" }
+        ),
+    };
+    format!("Resumed `{name}`; {next}. {skipped}")
 }
 
 /// Marks the first message of a preview as one, when that still fits Discord's limit.

@@ -1,7 +1,9 @@
 use super::*;
 use crate::answer::{Choice, MAX_CHOICES};
 use crate::config::{CatchUp, ScheduleConfig, WhenEmpty};
-use crate::digests::scheduler::{DeliveryOutcome, DigestStatus, PendingRetry, SchedulerError};
+use crate::digests::scheduler::{
+    DeliveryOutcome, DigestStatus, PendingRetry, SchedulerError, SkippedFires,
+};
 use crate::digests::{DigestSource, DigestSpec};
 use crate::render::limits;
 use crate::render::MessagePayload;
@@ -395,8 +397,27 @@ fn small_answers() {
     assert!(paused_text("m", true).contains("already paused"));
     let next = Some(at("2025-06-04T08:00:00Z"));
     assert_eq!(
-        resumed_text("m", next, false),
+        resumed_text("m", next, None, false),
         "Resumed `m`; next post <t:1749024000:F>. Posts missed while paused are skipped."
+    );
+    let skipped = |count, at_least| Some(SkippedFires { count, at_least });
+    #[rustfmt::skip]
+    let cases = [
+        (skipped(0, false), "No post was due while it was paused."),
+        (skipped(1, false), "1 post was due while it was paused; it is skipped, not sent now."),
+        (skipped(3, false), "3 posts were due while it was paused; they are skipped, not sent now."),
+        (skipped(10_000, true), "At least 10000 posts were due while it was paused; they are skipped, not sent now."),
+    ];
+    for (skipped, want) in cases {
+        let text = resumed_text("m", next, skipped, false);
+        assert_eq!(
+            text,
+            format!("Resumed `m`; next post <t:1749024000:F>. {want}")
+        );
+    }
+    assert_eq!(
+        resumed_text("m", next, skipped(3, false), true),
+        "`m` isn't paused; next post <t:1749024000:F>."
     );
     let mut previews = vec![MessagePayload::with_content("**m** · <t:1:f>")];
     label_preview(&mut previews);

@@ -31,6 +31,25 @@ pub struct DigestStatus {
     pub retrying: Option<PendingRetry>,
 }
 
+/// What `resume` did: when the digest fires next, and the fire times its pause skipped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resumed {
+    pub next_fire: Option<DateTime<Utc>>,
+    /// `None` when the pause began before briefbot recorded when pauses begin.
+    pub skipped: Option<SkippedFires>,
+}
+
+/// Fire times that passed while a digest was paused; not caught up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SkippedFires {
+    pub count: usize,
+    /// The count stopped at its cap (a long pause of a frequent schedule).
+    pub at_least: bool,
+}
+
+/// Skipped fire times counted at most (a seconds schedule paused for weeks has millions).
+const SKIPPED_COUNTED: usize = 10_000;
+
 /// Cheap to clone; all clones drive the same scheduler.
 #[derive(Clone)]
 pub struct SchedulerHandle {
@@ -133,23 +152,39 @@ impl SchedulerHandle {
     }
 
     /// Resumes a paused digest from its next fire time; fires missed while paused are not
-    /// caught up, now or after a restart.
-    pub async fn resume(&self, key: &str) -> Result<(), SchedulerError> {
+    /// caught up, now or after a restart. Says when it fires next and how many fire times the
+    /// pause skipped.
+    pub async fn resume(&self, key: &str) -> Result<Resumed, SchedulerError> {
         let spec = self
             .get(key)
             .ok_or_else(|| SchedulerError::NotFound(key.into()))?;
         let (k, now) = (key.to_string(), self.inner.now());
-        self.inner
+        let paused_at = self
+            .inner
             .deps
             .store
-            .call(move |s| s.set_paused(&k, None, now))
+            .call(move |s| {
+                let before = s.state(&k)?;
+                s.set_paused(&k, None, now)?;
+                Ok(before.and_then(|st| st.paused_at))
+            })
             .await?;
         let mut resumed = DigestSpec::clone(&spec);
         resumed.paused = false;
         let next = resumed.schedule.next_after(now);
+        let skipped = paused_at.map(|since| {
+            let fires = resumed.schedule.fires_between(since, now, SKIPPED_COUNTED);
+            SkippedFires {
+                count: fires.len(),
+                at_least: fires.len() == SKIPPED_COUNTED,
+            }
+        });
         self.inner.queue().insert(Arc::new(resumed), next);
         self.inner.wake.notify_one();
-        Ok(())
+        Ok(Resumed {
+            next_fire: next,
+            skipped,
+        })
     }
 
     /// Delivers a digest now, as a fire at the current second (paused or not). Returns once it
@@ -309,6 +344,7 @@ impl SchedulerHandle {
                     seen_at: DateTime::UNIX_EPOCH,
                     paused: spec.paused,
                     paused_reason: None,
+                    paused_at: None,
                     resumed_at: None,
                     last_delivery: None,
                     last_error: None,

@@ -37,7 +37,7 @@ pub use catch_up::{catch_up_plan, due_plan, CatchUpPlan, MIN_RUNNING_GRACE};
 pub use clock::{Clock, SystemClock, TokioClock};
 pub use deliver::DeliveryOutcome;
 pub use error::SchedulerError;
-pub use handle::{DigestStatus, SchedulerHandle};
+pub use handle::{DigestStatus, Resumed, SchedulerHandle, SkippedFires};
 pub use memory::{MemoryPoster, PostedMessage};
 pub use options::{SchedulerDeps, SchedulerOptions, SendRetry};
 pub use ports::{fixed_library, LibrarySnapshot, LibrarySource, PostError, Poster};

@@ -194,13 +194,16 @@ pub async fn resume(
 ) -> Result<(), Error> {
     with_digest(ctx, &name, |data, _, spec| async move {
         let scheduler = data.scheduler();
-        if spec.paused {
+        let (next, skipped) = if spec.paused {
             let resumed = scheduler.resume(&spec.key).await;
-            resumed.map_err(|e| refusal(e, &spec.name))?;
-            tracing::info!(digest = %spec.key, "digest resumed");
-        }
-        let next = scheduler.next_fire(&spec.key);
-        Ok(text(answers::resumed_text(&spec.name, next, !spec.paused)))
+            let resumed = resumed.map_err(|e| refusal(e, &spec.name))?;
+            tracing::info!(digest = %spec.key, skipped = ?resumed.skipped, "digest resumed");
+            (resumed.next_fire, resumed.skipped)
+        } else {
+            (scheduler.next_fire(&spec.key), None)
+        };
+        let reply = answers::resumed_text(&spec.name, next, skipped, !spec.paused);
+        Ok(text(reply))
     })
     .await
 }
