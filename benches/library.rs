@@ -2,7 +2,7 @@
 //! from disk, in the same run, so the ratio holds on a noisy machine. The folder is kept in
 //! `$CARGO_TARGET_DIR/bench-briefings` (or `target/`) so `briefbot check` can be measured on it.
 
-use briefbot::briefings::{Library, SectionCatalog};
+use briefbot::briefings::{Library, SectionCatalog, Symlinks};
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::path::{Path, PathBuf};
 
@@ -120,7 +120,8 @@ fn bench(c: &mut Criterion) {
     // The library is dropped outside the timing: freeing it is not loading it.
     group.bench_function("parse_and_index", |b| {
         b.iter_with_large_drop(|| {
-            let (library, report) = Library::load(&dir, &catalog, "en").unwrap();
+            let (library, report) =
+                Library::load(&dir, &catalog, "en", Symlinks::InsideOnly).unwrap();
             assert_eq!(library.len(), COUNT, "{:?}", report.errors.first());
             library
         })

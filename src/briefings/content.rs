@@ -3,7 +3,7 @@
 //! readers keep the `Arc` they hold.
 
 use crate::briefings::search::SearchIndex;
-use crate::briefings::{Library, LoadReport};
+use crate::briefings::{Library, LoadReport, Symlinks};
 use crate::config::Config;
 use anyhow::Context as _;
 use std::collections::HashSet;
@@ -20,9 +20,10 @@ impl Content {
     pub fn load(config: &Config, previous: Option<&Content>) -> anyhow::Result<Content> {
         let dir = &config.briefings.dir;
         let lang = &config.briefings.default_lang;
+        let links = Symlinks::follow(config.briefings.follow_symlinks);
         let (library, report) = match previous {
-            Some(prev) => prev.library.reload(dir, &config.sections, lang),
-            None => Library::load(dir, &config.sections, lang),
+            Some(prev) => prev.library.reload(dir, &config.sections, lang, links),
+            None => Library::load(dir, &config.sections, lang, links),
         }
         .with_context(|| format!("cannot read briefings folder `{}`", dir.display()))?;
         let search = SearchIndex::build(&library).context("cannot build the search index")?;
@@ -75,6 +76,14 @@ impl Content {
     pub fn log_problems(&self) {
         for error in &self.report.errors {
             tracing::warn!(%error, "briefing skipped");
+        }
+        for link in &self.report.outside_links {
+            tracing::warn!(
+                link = %link.link.display(),
+                target = %link.target.display(),
+                "briefing skipped: a link to a file outside the briefings folder \
+                 (briefings.follow_symlinks = true serves it)"
+            );
         }
     }
 }

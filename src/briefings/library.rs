@@ -18,14 +18,58 @@ pub struct LoadReport {
     pub ignored: Vec<PathBuf>,
     /// Ids of broken files still served in their last good version (on reload).
     pub kept_previous: Vec<String>,
+    /// Links to files outside the folder, skipped (see [`Symlinks`]).
+    pub outside_links: Vec<OutsideLink>,
 }
 
 impl LoadReport {
-    /// Number of distinct files skipped because of errors.
+    /// Number of distinct files skipped because of errors or because they link outside.
     pub fn skipped(&self) -> usize {
         let mut paths: Vec<&str> = self.errors.iter().map(|e| e.path.as_str()).collect();
         paths.dedup();
-        paths.len()
+        paths.len() + self.outside_links.len()
+    }
+}
+
+/// Which file links in the folder are served. Whoever may write the folder could otherwise
+/// make the bot publish any file it can read (a key, a config) by linking to it, as long as
+/// it is shaped like a briefing. Links to folders are never followed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Symlinks {
+    /// Links whose target lies inside the folder; others are skipped and reported.
+    #[default]
+    InsideOnly,
+    /// Every file link (`briefings.follow_symlinks = true`).
+    Follow,
+}
+
+impl Symlinks {
+    pub fn follow(follow: bool) -> Symlinks {
+        if follow {
+            Symlinks::Follow
+        } else {
+            Symlinks::InsideOnly
+        }
+    }
+}
+
+/// A briefing file that is a link to a file outside the folder, skipped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutsideLink {
+    pub link: PathBuf,
+    /// Where it leads, every link resolved.
+    pub target: PathBuf,
+}
+
+impl std::fmt::Display for OutsideLink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}: skipped: a link to {}, outside the briefings folder (set \
+             briefings.follow_symlinks = true to serve it)",
+            self.link.display(),
+            self.target.display()
+        )
     }
 }
 
@@ -44,8 +88,9 @@ impl Library {
         dir: &Path,
         catalog: &SectionCatalog,
         default_lang: &str,
+        links: Symlinks,
     ) -> std::io::Result<(Library, LoadReport)> {
-        Self::load_keeping(dir, catalog, default_lang, None)
+        Self::load_keeping(dir, catalog, default_lang, links, None)
     }
 
     /// Loads the folder again. A file that loaded before but is now broken keeps its last good
@@ -55,19 +100,25 @@ impl Library {
         dir: &Path,
         catalog: &SectionCatalog,
         default_lang: &str,
+        links: Symlinks,
     ) -> std::io::Result<(Library, LoadReport)> {
-        Self::load_keeping(dir, catalog, default_lang, Some(self))
+        Self::load_keeping(dir, catalog, default_lang, links, Some(self))
     }
 
     fn load_keeping(
         dir: &Path,
         catalog: &SectionCatalog,
         default_lang: &str,
+        links: Symlinks,
         previous: Option<&Library>,
     ) -> std::io::Result<(Library, LoadReport)> {
         let mut files = Vec::new();
         let mut report = LoadReport::default();
-        collect_files(dir, &mut files, &mut report.ignored)?;
+        let walk = Walk {
+            root: std::fs::canonicalize(dir)?,
+            links,
+        };
+        walk.collect(dir, &mut files, &mut report)?;
         files.sort_by(|a, b| a.0.cmp(&b.0));
 
         let parsed = parse_all(dir, &files, catalog, default_lang);
@@ -245,29 +296,68 @@ fn read_with_mtime(path: &Path) -> std::io::Result<(Vec<u8>, DateTime<Utc>)> {
     Ok((bytes, DateTime::<Utc>::from(meta.modified()?)))
 }
 
-fn collect_files(
-    dir: &Path,
-    files: &mut Vec<(PathBuf, SourceKind)>,
-    ignored: &mut Vec<PathBuf>,
-) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
-        let path = entry.path();
-        let hidden = entry.file_name().to_string_lossy().starts_with('.');
-        let file_type = entry.file_type()?;
-        if hidden {
-            tracing::debug!(path = %path.display(), "ignoring hidden file");
-            ignored.push(path);
-        } else if file_type.is_dir() {
-            collect_files(&path, files, ignored)?;
-        } else if let Some(kind) = SourceKind::from_path(&path) {
+/// What a walk of the folder needs besides the folder it is in.
+struct Walk {
+    /// The briefings folder with every link resolved, to tell where a link leads.
+    root: PathBuf,
+    links: Symlinks,
+}
+
+impl Walk {
+    fn collect(
+        &self,
+        dir: &Path,
+        files: &mut Vec<(PathBuf, SourceKind)>,
+        report: &mut LoadReport,
+    ) -> std::io::Result<()> {
+        for entry in std::fs::read_dir(dir)? {
+            let entry = entry?;
+            let path = entry.path();
+            let hidden = entry.file_name().to_string_lossy().starts_with('.');
+            let file_type = entry.file_type()?;
+            let kind = SourceKind::from_path(&path);
+            if hidden {
+                tracing::debug!(path = %path.display(), "ignoring hidden file");
+                report.ignored.push(path);
+            } else if file_type.is_dir() {
+                self.collect(&path, files, report)?;
+            } else if let (Some(kind), true) = (kind, file_type.is_symlink()) {
+                self.link(path, kind, files, report);
+            } else if let Some(kind) = kind {
+                files.push((path, kind));
+            } else {
+                tracing::debug!(path = %path.display(), "ignoring file that is not a briefing");
+                report.ignored.push(path);
+            }
+        }
+        Ok(())
+    }
+
+    /// A link named like a briefing: served when it leads to a file inside the folder (or
+    /// links are followed), reported when it leads outside, ignored when it leads to a folder.
+    /// A broken link is kept, so that reading it reports why.
+    fn link(
+        &self,
+        path: PathBuf,
+        kind: SourceKind,
+        files: &mut Vec<(PathBuf, SourceKind)>,
+        report: &mut LoadReport,
+    ) {
+        let Ok(target) = std::fs::canonicalize(&path) else {
+            files.push((path, kind));
+            return;
+        };
+        if target.is_dir() {
+            tracing::debug!(path = %path.display(), "ignoring link to a folder");
+            report.ignored.push(path);
+        } else if self.links == Symlinks::Follow || target.starts_with(&self.root) {
             files.push((path, kind));
         } else {
-            tracing::debug!(path = %path.display(), "ignoring file that is not a briefing");
-            ignored.push(path);
+            report
+                .outside_links
+                .push(OutsideLink { link: path, target });
         }
     }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -290,20 +380,72 @@ mod tests {
         let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
         write("a.md", "## What's Next?\nGood.\n");
         let catalog = SectionCatalog::default();
-        let (lib, report) = Library::load(dir.path(), &catalog, "en").unwrap();
+        let (lib, report) =
+            Library::load(dir.path(), &catalog, "en", Symlinks::InsideOnly).unwrap();
         assert_eq!((lib.len(), report.errors.len()), (1, 0));
 
         write("a.md", "+++\ntitle = \n");
         write("b.txt", "What's Next?\nNew.\n");
-        let (lib, report) = lib.reload(dir.path(), &catalog, "en").unwrap();
+        let (lib, report) = lib
+            .reload(dir.path(), &catalog, "en", Symlinks::InsideOnly)
+            .unwrap();
         assert_eq!(report.kept_previous, ["a"]);
         assert_eq!(report.errors.len(), 1, "{:?}", report.errors);
         assert_eq!(lib.get("a").unwrap().sections[0].body, "Good.");
         assert_eq!(lib.get("b").unwrap().sections[0].body, "New.");
 
         // A fresh load (not a reload) does not invent the old version.
-        let (fresh, _) = Library::load(dir.path(), &catalog, "en").unwrap();
+        let (fresh, _) = Library::load(dir.path(), &catalog, "en", Symlinks::InsideOnly).unwrap();
         assert!(fresh.get("a").is_none());
+    }
+
+    #[test]
+    fn links_leading_outside_the_folder_are_skipped_unless_followed() {
+        use std::os::unix::fs::symlink;
+        let root = tempfile::tempdir().unwrap();
+        let (dir, outside) = (root.path().join("briefings"), root.path().join("secret"));
+        std::fs::create_dir_all(dir.join("sub")).unwrap();
+        std::fs::create_dir_all(&outside).unwrap();
+        let briefing = |text: &str| format!("## What's Next?\n{text}\n");
+        std::fs::write(outside.join("key.md"), briefing("A secret.")).unwrap();
+        std::fs::write(dir.join("sub/real.md"), briefing("Inside.")).unwrap();
+        symlink(outside.join("key.md"), dir.join("leak.md")).unwrap();
+        // Relative, through the parent and back in: it stays inside.
+        symlink("../briefings/sub/real.md", dir.join("alias.md")).unwrap();
+        symlink(&outside, dir.join("folder.md")).unwrap();
+        symlink(dir.join("missing.md"), dir.join("broken.md")).unwrap();
+        let catalog = SectionCatalog::default();
+
+        let (lib, report) = Library::load(&dir, &catalog, "en", Symlinks::InsideOnly).unwrap();
+        let mut ids: Vec<&str> = lib.newest_first().map(|b| b.id.as_str()).collect();
+        ids.sort();
+        assert_eq!(ids, ["alias", "sub/real"]);
+        let target = std::fs::canonicalize(outside.join("key.md")).unwrap();
+        assert_eq!(
+            report.outside_links,
+            [OutsideLink {
+                link: dir.join("leak.md"),
+                target: target.clone()
+            }]
+        );
+        assert_eq!(
+            report.outside_links[0].to_string(),
+            format!(
+                "{}: skipped: a link to {}, outside the briefings folder (set \
+                 briefings.follow_symlinks = true to serve it)",
+                dir.join("leak.md").display(),
+                target.display()
+            )
+        );
+        // The broken link is reported as unreadable; the folder link is ignored.
+        assert_eq!(report.errors.len(), 1, "{:?}", report.errors);
+        assert!(report.errors[0].path.ends_with("broken.md"));
+        assert!(report.ignored.contains(&dir.join("folder.md")));
+        assert_eq!(report.skipped(), 2);
+
+        let (lib, report) = Library::load(&dir, &catalog, "en", Symlinks::Follow).unwrap();
+        assert_eq!(lib.get("leak").unwrap().sections[0].body, "A secret.");
+        assert!(report.outside_links.is_empty());
     }
 
     #[test]
@@ -314,7 +456,13 @@ mod tests {
             std::fs::write(dir.path().join(format!("b{i:03}.md")), text).unwrap();
         }
         std::fs::write(dir.path().join("b999.md"), "no sections").unwrap();
-        let (lib, report) = Library::load(dir.path(), &SectionCatalog::default(), "en").unwrap();
+        let (lib, report) = Library::load(
+            dir.path(),
+            &SectionCatalog::default(),
+            "en",
+            Symlinks::InsideOnly,
+        )
+        .unwrap();
         assert_eq!(lib.len(), 300);
         assert_eq!(report.skipped(), 1);
         // Same date everywhere: ties are ordered by id.

@@ -16,6 +16,6 @@ pub mod search;
 
 pub use catalog::{SectionCatalog, SectionDef};
 pub use content::Content;
-pub use library::{Library, LoadReport};
+pub use library::{Library, LoadReport, OutsideLink, Symlinks};
 pub use model::{Briefing, Section, SectionKey};
 pub use parse::{parse_briefing, ParseError, ParseInput, SourceKind, MAX_SECTION_CHARS};

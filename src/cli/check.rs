@@ -24,9 +24,12 @@ pub fn run(args: &ConfigArg, out: &mut dyn Write) -> anyhow::Result<Outcome> {
     };
     let (library, report) = load_library(&config)?;
 
-    let mut problems = report.errors.len();
+    let mut problems = report.errors.len() + report.outside_links.len();
     for error in &report.errors {
         writeln!(out, "{error}")?;
+    }
+    for link in &report.outside_links {
+        writeln!(out, "{link}")?;
     }
     // The renderer must keep every briefing within Discord's limits; a failure here is a bug
     // in briefbot, but it is better found by `check` than by Discord rejecting a message.

@@ -117,6 +117,7 @@ fn load_config(arg: &ConfigArg) -> Result<Config, config::ConfigError> {
 /// Loads the briefings folder the config names. Only an unreadable folder is fatal.
 fn load_library(config: &Config) -> anyhow::Result<(Library, LoadReport)> {
     let dir = &config.briefings.dir;
-    Library::load(dir, &config.sections, &config.briefings.default_lang)
+    let links = crate::briefings::Symlinks::follow(config.briefings.follow_symlinks);
+    Library::load(dir, &config.sections, &config.briefings.default_lang, links)
         .with_context(|| format!("cannot read briefings folder `{}`", dir.display()))
 }

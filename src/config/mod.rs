@@ -76,6 +76,8 @@ pub struct BriefingsConfig {
     pub dir: PathBuf,
     pub watch: bool,
     pub default_lang: String,
+    /// Serve file links that lead outside `dir` (off: they are skipped and reported).
+    pub follow_symlinks: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -52,6 +52,7 @@ pub(super) struct RawBriefings {
     pub dir: Option<Text>,
     pub watch: Option<bool>,
     pub default_lang: Option<Text>,
+    pub follow_symlinks: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]

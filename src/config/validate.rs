@@ -34,6 +34,7 @@ pub(super) fn validate(raw: RawConfig, text: &str, path: &Path) -> Result<Config
         dir: c.path(raw.briefings.dir.as_ref(), "dir", BRIEFINGS_DIR, base),
         watch: raw.briefings.watch.unwrap_or(true),
         default_lang: c.lang(raw.briefings.default_lang.as_ref()),
+        follow_symlinks: raw.briefings.follow_symlinks.unwrap_or(false),
     };
     let storage = StorageConfig {
         path: c.path(raw.storage.path.as_ref(), "path", STORAGE_PATH, base),

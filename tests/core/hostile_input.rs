@@ -14,7 +14,7 @@ use briefbot::briefings::answers as query;
 use briefbot::briefings::search::SearchIndex;
 use briefbot::briefings::{
     parse_briefing, Briefing, Library, ParseInput, Section, SectionCatalog, SectionKey, SourceKind,
-    MAX_SECTION_CHARS,
+    Symlinks, MAX_SECTION_CHARS,
 };
 use briefbot::config::{self, ConfigError};
 use briefbot::digests::answers;
@@ -960,7 +960,7 @@ fn build_fixture() -> Fixture {
         write(&b.join(format!("flood/{i:02}.md")), &md(&title, &text));
     }
 
-    let (library, report) = Library::load(&b, &catalog(), "en").unwrap();
+    let (library, report) = Library::load(&b, &catalog(), "en", Symlinks::InsideOnly).unwrap();
     assert!(report.errors.is_empty(), "{:?}", report.errors);
     for b in library.newest_first() {
         assert!(

@@ -22,4 +22,5 @@ mod bot_security;
 mod bot_wire;
 mod cli;
 mod soak;
+mod symlinks;
 mod tags;
