@@ -9,10 +9,8 @@ use super::{DigestConfig, GuildConfig, ScheduleConfig, WhenEmpty};
 use crate::briefings::{SectionCatalog, SectionKey};
 use crate::digests::schedule::Schedule;
 use std::collections::HashMap;
-use std::ops::RangeInclusive;
 use toml::Spanned;
 
-const MAX_BRIEFINGS: RangeInclusive<i64> = 1..=10;
 const DIGEST_NAME_MAX: usize = 50;
 
 impl Checker<'_> {
@@ -162,7 +160,12 @@ impl Checker<'_> {
         let sections = self.digest_sections(d.sections.as_deref().unwrap_or(&[]), catalog);
         let tags = self.tags(d.tags.as_deref().unwrap_or(&[]));
         let max_briefings = d.max_briefings.as_ref();
-        let max_briefings = self.count(max_briefings, "max_briefings", MAX_BRIEFINGS, 3);
+        let max_briefings = self.count(
+            max_briefings,
+            "max_briefings",
+            super::MAX_BRIEFINGS,
+            super::DEFAULT_MAX_BRIEFINGS,
+        );
         let when_empty = self.choice(d.when_empty.as_ref(), "when_empty");
         let mention_role = d.mention_role.as_ref().and_then(|id| self.id(id));
         let catch_up = self.choice(d.catch_up.as_ref(), "catch_up");

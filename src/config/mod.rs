@@ -25,6 +25,9 @@ pub use report::known_keys;
 
 /// The file used when neither `--config` nor `BRIEFBOT_CONFIG` names one.
 pub const DEFAULT_PATH: &str = "config.toml";
+/// How many briefings one digest post may carry (`max_briefings`, also `/digest add|edit`).
+pub const MAX_BRIEFINGS: std::ops::RangeInclusive<i64> = 1..=10;
+pub const DEFAULT_MAX_BRIEFINGS: usize = 3;
 
 /// The validated configuration. Relative paths are already resolved against the directory of
 /// the config file, ids are checked, schedules parsed.

@@ -107,6 +107,38 @@ impl Store {
         Ok(())
     }
 
+    /// Changes a runtime digest's settings in place (`/digest edit`): its name, and so its key,
+    /// ledger, state and posted briefings, stay as they are; so do its creator and creation time.
+    pub fn update_digest(&mut self, d: &NewDigest) -> Result<(), StoreError> {
+        let sections = serde_json::to_string(&d.sections).expect("a list of strings serializes");
+        let updated = self.conn.execute(
+            "UPDATE digests SET channel_id = ?3, schedule = ?4, timezone = ?5, sections = ?6,
+                 tag = ?7, mention_role = ?8, silent = ?9, max_briefings = ?10, only_new = ?11,
+                 when_empty = ?12
+             WHERE guild_id = ?1 AND name = ?2",
+            params![
+                id_to_sql(d.guild_id),
+                d.name,
+                id_to_sql(d.channel_id),
+                d.schedule,
+                d.timezone,
+                sections,
+                d.tag,
+                d.mention_role.map(id_to_sql),
+                d.silent,
+                d.max_briefings as i64,
+                d.only_new,
+                d.when_empty.as_str(),
+            ],
+        )?;
+        if updated == 0 {
+            return Err(StoreError::NoSuchDigest {
+                name: d.name.clone(),
+            });
+        }
+        Ok(())
+    }
+
     /// One guild's runtime digests, by name.
     pub fn list_digests(&self, guild_id: u64) -> Result<Vec<DigestRow>, StoreError> {
         let sql =

@@ -152,6 +152,48 @@ fn runtime_digests_round_trip_and_names_are_unique_per_guild() {
 }
 
 #[test]
+fn an_edit_changes_settings_and_keeps_key_ledger_and_history() {
+    let mut s = mem();
+    let (fire, now) = (at("2025-06-04T08:00:00Z"), at(NOW));
+    s.insert_digest(&new_digest(1, "Morning"), now).unwrap();
+    s.begin("g:1:morning", fire, now).unwrap();
+    s.set_briefings("g:1:morning", fire, &["a".into()]).unwrap();
+    s.record_sent("g:1:morning", fire, 42, &[1], 1, now)
+        .unwrap();
+
+    let mut edited = new_digest(1, "MORNING");
+    edited.schedule = "30 7 * * *".into();
+    (edited.tag, edited.mention_role, edited.max_briefings) = (None, None, 5);
+    (edited.only_new, edited.when_empty, edited.created_by) = (false, WhenEmpty::Skip, 1234);
+    s.update_digest(&edited).unwrap();
+    let row = s.get_digest(1, "morning").unwrap().unwrap();
+    assert_eq!(
+        (row.key.as_str(), row.digest.name.as_str()),
+        ("g:1:morning", "Morning")
+    );
+    assert_eq!(row.digest.schedule, "30 7 * * *");
+    assert_eq!((row.digest.tag, row.digest.mention_role), (None, None));
+    assert_eq!((row.digest.max_briefings, row.digest.only_new), (5, false));
+    assert_eq!(row.digest.when_empty, WhenEmpty::Skip);
+    assert_eq!(
+        (row.digest.created_by, row.created_at),
+        (99, now),
+        "creator kept"
+    );
+    assert_eq!(
+        s.delivery("g:1:morning", fire).unwrap().unwrap().status,
+        DeliveryStatus::Sent
+    );
+    assert_eq!(
+        s.posted_ids("g:1:morning", 42).unwrap(),
+        ["a".to_string()].into()
+    );
+
+    let err = s.update_digest(&new_digest(1, "evening")).unwrap_err();
+    assert!(matches!(err, StoreError::NoSuchDigest { .. }), "{err}");
+}
+
+#[test]
 fn state_remembers_first_sight_pause_and_resume() {
     let mut s = mem();
     let later = at(NOW) + TimeDelta::hours(1);

@@ -328,10 +328,19 @@ async fn config_digests_are_listed_and_cannot_be_removed_from_discord() {
         .send()
         .await;
     let text = private_text(&fake, ix).await;
-    assert!(
-        text.starts_with("`weekly-roundup` is defined in the bot's config file, so it can't be removed from Discord."),
-        "{text}"
-    );
+    let refused =
+        "`weekly-roundup` is defined in the bot's config file, so it can't be changed or \
+                   removed from Discord.";
+    assert!(text.starts_with(refused), "{text}");
+    // Editing it is refused the same way, and changes nothing.
+    let ix = by(&fake, "digest edit", MODERATOR_USER_ID, "weekly-roundup")
+        .option("schedule", "0 10 * * MON")
+        .send()
+        .await;
+    let text = private_text(&fake, ix).await;
+    assert!(text.starts_with(refused), "{text}");
+    let fields = listed(&fake, GUILD_ID, MODERATOR_USER_ID).await;
+    assert!(fields[0].1.starts_with("`0 9 * * MON`"), "{fields:?}");
     assert_eq!(listed(&fake, GUILD_ID, MODERATOR_USER_ID).await.len(), 1);
     // Another guild's moderator does not see it either.
     let other = listed(&fake, OTHER_GUILD_ID, OTHER_MODERATOR_ID).await;

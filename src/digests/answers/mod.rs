@@ -1,13 +1,18 @@
 //! `/digest …` as plain values: who counts as a moderator, checking what a moderator typed
-//! (name, cron expression, time zone, sections, channel) and the answers they get back
-//! (`replies`: the next fire times, the list, the outcome of a send; `complete`: autocomplete
-//! choices). The Discord layer maps options in and these answers out, so everything here is
+//! (name, cron expression, time zone, sections, channel; `edit`: each option of `add` and
+//! `edit`, refusals naming it) and the answers they get back (`replies`: the next fire times,
+//! the list, the outcome of a send; `complete`: autocomplete choices). The Discord layer maps options in and these answers out, so everything here is
 //! tested without Discord.
 
 mod complete;
+mod edit;
 mod replies;
 
 pub use complete::{complete_names, complete_timezones};
+pub use edit::{
+    apply_edit, check_max_briefings, check_schedule_options, check_sections, check_tag,
+    edited_text, named, settings_line, Clear, EditOptions,
+};
 pub use replies::{
     added_text, duplicate_name, explain_refusal, fire_line, label_preview, list_payload,
     no_such_digest, paused_text, removed_text, resumed_text, send_now_text,

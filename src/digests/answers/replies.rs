@@ -112,6 +112,7 @@ fn list_field(s: &DigestStatus) -> EmbedField {
         Some(t) => format!("Last delivery: <t:{}:F>", t.timestamp()),
         None => "Last delivery: none yet".into(),
     });
+    lines.push(super::settings_line(spec));
     if let Some(retry) = &s.retrying {
         lines.push(format!(
             "Retrying the post for <t:{}:f> ({}): next try <t:{}:R>, until <t:{}:f>",
@@ -160,8 +161,8 @@ pub fn explain_refusal(e: &SchedulerError, name: &str) -> Option<UserError> {
             format!("There's no digest called `{name}` in this server.")
         }
         SchedulerError::ConfigDigest(_) => format!(
-            "`{name}` is defined in the bot's config file, so it can't be removed from Discord. \
-             Ask the bot's admin to remove it there; meanwhile you can `/digest pause` it."
+            "`{name}` is defined in the bot's config file, so it can't be changed or removed from \
+             Discord. Ask the bot's admin to do it there; meanwhile you can `/digest pause` it."
         ),
         SchedulerError::Store(StoreError::DuplicateName { .. }) => format!(
             "A digest called `{name}` already exists in this server. Pick another name, or \

@@ -222,7 +222,8 @@ fn the_list_shows_state_marks_config_digests_and_fits_discord() {
     assert_eq!(embed.fields[0].name, "morning (config)");
     assert_eq!(
         embed.fields[0].value,
-        "`0 8 * * MON-FRI` (Europe/Paris) in <#10>\nNext: <t:1748844000:F>\nLast delivery: none yet"
+        "`0 8 * * MON-FRI` (Europe/Paris) in <#10>\nNext: <t:1748844000:F>\nLast delivery: none yet\n\
+         Up to 3 briefings, only new ones; every section; nothing new: skipped"
     );
     assert_eq!(embed.fields[1].name, "evening · paused");
     assert_eq!(
@@ -230,6 +231,7 @@ fn the_list_shows_state_marks_config_digests_and_fits_discord() {
         "`0 8 * * MON-FRI` (Europe/Paris) in <#10>\n\
          Paused: paused by ''7' with /digest pause\n\
          Last delivery: <t:1748800800:F>\n\
+         Up to 3 briefings, only new ones; every section; nothing new: skipped\n\
          Last error: channel is gone or forbidden (HTTP 403: Missing Access) (<t:1748887200:R>)"
     );
     assert_eq!(embed.footer.as_ref().unwrap().text, "2 digest(s)");

@@ -53,7 +53,7 @@ const SKIPPED_COUNTED: usize = 10_000;
 /// Cheap to clone; all clones drive the same scheduler.
 #[derive(Clone)]
 pub struct SchedulerHandle {
-    inner: Arc<Inner>,
+    pub(super) inner: Arc<Inner>,
 }
 
 impl SchedulerHandle {

@@ -20,6 +20,7 @@ mod catch_up;
 mod changes;
 mod clock;
 mod deliver;
+mod edit;
 mod error;
 mod handle;
 mod memory;

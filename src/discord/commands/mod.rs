@@ -121,6 +121,11 @@ fn localize_subcommand(command: &mut poise::Command<Arc<Data>, Error>) {
             "liste",
             "Les digests de ce serveur : horaire, prochaine publication, pauses, erreurs",
         ),
+        (
+            "edit",
+            "modifier",
+            "Modifier un digest de ce serveur : horaire, sections, mot-clé, mention, contenu",
+        ),
         ("remove", "supprimer", "Supprimer un digest de ce serveur"),
         ("pause", "pause", "Suspendre un digest jusqu'à sa reprise"),
         (
@@ -172,6 +177,48 @@ fn localize_subcommand(command: &mut poise::Command<Arc<Data>, Error>) {
             "Un rôle à mentionner à chaque publication",
         ),
         ("add", "silent", "Publier sans notification"),
+        (
+            "edit",
+            "schedule",
+            "Quand, en cron : 0 8 * * MON-FRI, */30 * * * *, @daily",
+        ),
+        (
+            "edit",
+            "timezone",
+            "Fuseau horaire IANA, p. ex. Europe/Paris",
+        ),
+        (
+            "edit",
+            "sections",
+            "Sections à inclure, séparées par des virgules, ou all",
+        ),
+        ("edit", "tag", "Seulement les briefings avec ce mot-clé"),
+        (
+            "edit",
+            "mention_role",
+            "Un rôle à mentionner à chaque publication",
+        ),
+        ("edit", "silent", "Publier sans notification"),
+        (
+            "edit",
+            "clear",
+            "Remettre un réglage à sa valeur par défaut",
+        ),
+        (
+            "*",
+            "max_briefings",
+            "Nombre maximal de briefings par publication (1 à 10)",
+        ),
+        (
+            "*",
+            "only_new",
+            "Ignorer les briefings déjà publiés dans le salon",
+        ),
+        (
+            "*",
+            "when_empty",
+            "Sans nouveauté : ne rien publier, ou un court avis",
+        ),
         ("*", "name", "Quel digest"),
     ];
     for param in &mut command.parameters {

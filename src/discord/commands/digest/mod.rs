@@ -4,12 +4,13 @@
 //! sees or touches another server's digests. The checks and texts live in
 //! `crate::digests::answers`; this maps options in and answers out, only ever to the caller.
 
+mod edit;
 mod support;
 
 use super::autocomplete;
 use crate::answer::Choice;
 use crate::answer::Tag;
-use crate::config::WhenEmpty;
+use crate::config::{WhenEmpty, DEFAULT_MAX_BRIEFINGS};
 use crate::digests::answers;
 use crate::discord::reply::{answer, Target};
 use crate::discord::state::{Ctx, Error};
@@ -21,20 +22,45 @@ use support::{
     answer_soon, channel_facts, find, finish, moderated_guild, refusal, text, with_digest,
 };
 
-/// What a digest made with `/digest add` carries; the config file can tune its own digests.
-const MAX_BRIEFINGS: usize = 3;
+/// `when_empty` as a Discord choice.
+#[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
+pub enum WhenEmptyChoice {
+    #[name = "skip"]
+    Skip,
+    #[name = "notice"]
+    Notice,
+}
+
+impl WhenEmptyChoice {
+    fn into_core(self) -> WhenEmpty {
+        match self {
+            WhenEmptyChoice::Skip => WhenEmpty::Skip,
+            WhenEmptyChoice::Notice => WhenEmpty::Notice,
+        }
+    }
+}
 
 /// Schedule briefings to be posted in this server's channels
 #[poise::command(
     slash_command,
     guild_only,
-    subcommands("add", "list", "remove", "pause", "resume", "preview", "send_now"),
+    subcommands(
+        "add",
+        "edit::edit",
+        "list",
+        "remove",
+        "pause",
+        "resume",
+        "preview",
+        "send_now"
+    ),
     subcommand_required,
     default_member_permissions = "MANAGE_GUILD"
 )]
 pub async fn digest(ctx: Ctx<'_>) -> Result<(), Error> {
     // Only a stale registration can call this without a subcommand; answer rather than time out.
-    let pick = "Pick one of the subcommands: add, list, remove, pause, resume, preview, send-now.";
+    let pick =
+        "Pick one of the subcommands: add, edit, list, remove, pause, resume, preview, send-now.";
     crate::discord::reply::answer(ctx, Err(crate::answer::UserError::new(pick))).await
 }
 
@@ -65,6 +91,14 @@ pub async fn add(
     tag: Option<String>,
     #[description = "A role to mention in each post"] mention_role: Option<serenity::RoleId>,
     #[description = "Post without notifications"] silent: Option<bool>,
+    #[description = "Most briefings in one post (1-10, default 3)"]
+    #[min = 1]
+    #[max = 10]
+    max_briefings: Option<i64>,
+    #[description = "Skip briefings it already posted to the channel (default: yes)"]
+    only_new: Option<bool>,
+    #[description = "With nothing new: post nothing (default), or a short notice"]
+    when_empty: Option<WhenEmptyChoice>,
 ) -> Result<(), Error> {
     let Some(guild) = moderated_guild(ctx) else {
         return answer(ctx, Err(answers::not_a_moderator())).await;
@@ -72,20 +106,33 @@ pub async fn add(
     let data = ctx.data();
     let config = data.config();
     let mention_role = mention_role.map(|r| r.get());
-    // Everything that needs no network is checked first and refused at once.
+    // Everything that needs no network is checked first and refused at once, naming the option.
     let checked = (|| {
-        let name = answers::check_name(&name)?;
+        let name = answers::check_name(&name).map_err(|e| answers::named("name", e))?;
         let default_zone = config.schedule.default_timezone;
-        let schedule =
-            answers::check_schedule(&schedule, timezone.as_deref(), default_zone, Utc::now())?;
-        let sections = answers::parse_sections(sections.as_deref(), &config.sections)?;
-        answers::check_mention_role(mention_role, guild)?;
+        let schedule = answers::check_schedule_options(
+            &schedule,
+            timezone.as_deref(),
+            default_zone,
+            Utc::now(),
+        )?;
+        let sections = match sections.as_deref() {
+            Some(sections) => answers::check_sections(sections, &config.sections)?,
+            None => Vec::new(),
+        };
+        let tag = tag.as_deref().map(answers::check_tag).transpose()?;
+        answers::check_mention_role(mention_role, guild)
+            .map_err(|e| answers::named("mention_role", e))?;
+        let max_briefings = max_briefings
+            .map(answers::check_max_briefings)
+            .transpose()?
+            .unwrap_or(DEFAULT_MAX_BRIEFINGS);
         if data.scheduler().find(guild, name).is_some() {
             return Err(answers::duplicate_name(name));
         }
-        Ok((name.to_string(), schedule, sections))
+        Ok((name.to_string(), schedule, sections, tag, max_briefings))
     })();
-    let (name, schedule, sections) = match checked {
+    let (name, schedule, sections, tag, max_briefings) = match checked {
         Ok(checked) => checked,
         Err(refusal) => return answer(ctx, Err(refusal)).await,
     };
@@ -104,9 +151,9 @@ pub async fn add(
             tag: tag.as_ref().map(|t| t.to_string()),
             mention_role,
             silent: silent.unwrap_or(false),
-            max_briefings: MAX_BRIEFINGS,
-            only_new: true,
-            when_empty: WhenEmpty::Skip,
+            max_briefings,
+            only_new: only_new.unwrap_or(true),
+            when_empty: when_empty.map_or(WhenEmpty::Skip, WhenEmptyChoice::into_core),
             created_by,
         };
         let spec = data
@@ -256,7 +303,7 @@ pub async fn send_now(
     finish(ctx, &target, result.await).await
 }
 
-async fn complete_timezone(ctx: Ctx<'_>, partial: &str) -> Vec<AutocompleteChoice> {
+pub(super) async fn complete_timezone(ctx: Ctx<'_>, partial: &str) -> Vec<AutocompleteChoice> {
     let default_zone = ctx.data().config().schedule.default_timezone;
     to_choices(answers::complete_timezones(
         partial,
@@ -266,7 +313,7 @@ async fn complete_timezone(ctx: Ctx<'_>, partial: &str) -> Vec<AutocompleteChoic
 }
 
 /// This guild's digests; nothing for members who are not moderators.
-async fn complete_name(ctx: Ctx<'_>, partial: &str) -> Vec<AutocompleteChoice> {
+pub(super) async fn complete_name(ctx: Ctx<'_>, partial: &str) -> Vec<AutocompleteChoice> {
     let Some(guild) = moderated_guild(ctx) else {
         return Vec::new();
     };

@@ -1,0 +1,231 @@
+//! The settings a moderator gives `/digest add` and `/digest edit`, checked one option at a
+//! time so a refusal names the option that is wrong, and what the digest's settings read like
+//! (in `/digest list` and the reply to an edit).
+
+use super::{check_mention_role, check_schedule, echo, explain_schedule, parse_sections};
+use crate::answer::{Tag, UserError};
+use crate::briefings::SectionCatalog;
+use crate::config::{WhenEmpty, MAX_BRIEFINGS};
+use crate::digests::schedule::{parse_timezone, Schedule};
+use crate::digests::DigestSpec;
+use crate::store::NewDigest;
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+/// A refusal about one option, saying which: "`schedule`: …".
+pub fn named(option: &str, e: UserError) -> UserError {
+    UserError(format!("`{option}`: {}", e.0))
+}
+
+/// The schedule in its zone; a bad zone is blamed on `timezone`, a bad expression on
+/// `schedule`. No zone means `default_zone`.
+pub fn check_schedule_options(
+    expr: &str,
+    zone: Option<&str>,
+    default_zone: Tz,
+    now: DateTime<Utc>,
+) -> Result<Schedule, UserError> {
+    let zone = zone.map(str::trim).filter(|z| !z.is_empty());
+    if let Some(zone) = zone {
+        parse_timezone(zone).map_err(|e| named("timezone", explain_schedule(e)))?;
+    }
+    check_schedule(expr, zone, default_zone, now).map_err(|e| named("schedule", e))
+}
+
+/// `sections`: `all` for every section, else what [`parse_sections`] accepts.
+pub fn check_sections(input: &str, catalog: &SectionCatalog) -> Result<Vec<String>, UserError> {
+    if input.trim().eq_ignore_ascii_case("all") {
+        return Ok(Vec::new());
+    }
+    parse_sections(Some(input), catalog).map_err(|e| named("sections", e))
+}
+
+/// `max_briefings`: within the range the config file allows too.
+pub fn check_max_briefings(n: i64) -> Result<usize, UserError> {
+    if MAX_BRIEFINGS.contains(&n) {
+        return Ok(n as usize);
+    }
+    Err(UserError(format!(
+        "`max_briefings` must be from {} to {}; you gave {n}.",
+        MAX_BRIEFINGS.start(),
+        MAX_BRIEFINGS.end()
+    )))
+}
+
+/// `tag`, in its normal form.
+pub fn check_tag(input: &str) -> Result<String, UserError> {
+    Tag::new(input).map(|t| t.to_string()).ok_or_else(|| {
+        UserError("`tag` needs a word, like `sahel` (or use `clear: tag` to drop it).".into())
+    })
+}
+
+/// A setting `/digest edit` can set back to its default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Clear {
+    Tag,
+    MentionRole,
+    Sections,
+}
+
+impl Clear {
+    fn option(self) -> &'static str {
+        match self {
+            Clear::Tag => "tag",
+            Clear::MentionRole => "mention_role",
+            Clear::Sections => "sections",
+        }
+    }
+}
+
+/// What `/digest edit` was given; `None` leaves a setting as it is.
+#[derive(Debug, Default, Clone)]
+pub struct EditOptions<'a> {
+    pub schedule: Option<&'a str>,
+    pub timezone: Option<&'a str>,
+    pub sections: Option<&'a str>,
+    pub tag: Option<&'a str>,
+    pub mention_role: Option<u64>,
+    pub silent: Option<bool>,
+    pub max_briefings: Option<i64>,
+    pub only_new: Option<bool>,
+    pub when_empty: Option<WhenEmpty>,
+    pub clear: Option<Clear>,
+}
+
+/// `current` with the edit applied, every given option checked; refused when nothing is
+/// given or `clear` contradicts the option it clears. A new schedule keeps the digest's zone
+/// and a new zone keeps its schedule.
+pub fn apply_edit(
+    current: &NewDigest,
+    edit: &EditOptions<'_>,
+    catalog: &SectionCatalog,
+    now: DateTime<Utc>,
+) -> Result<NewDigest, UserError> {
+    let given = edit.schedule.is_some()
+        || edit.timezone.is_some()
+        || edit.sections.is_some()
+        || edit.tag.is_some()
+        || edit.mention_role.is_some()
+        || edit.silent.is_some()
+        || edit.max_briefings.is_some()
+        || edit.only_new.is_some()
+        || edit.when_empty.is_some()
+        || edit.clear.is_some();
+    if !given {
+        return Err(UserError(
+            "Nothing to change: give at least one of `schedule`, `timezone`, `sections`, `tag`, \
+             `mention_role`, `silent`, `max_briefings`, `only_new`, `when_empty` or `clear`."
+                .into(),
+        ));
+    }
+    let contradicted = match edit.clear {
+        Some(Clear::Tag) => edit.tag.is_some(),
+        Some(Clear::MentionRole) => edit.mention_role.is_some(),
+        Some(Clear::Sections) => edit.sections.is_some(),
+        None => false,
+    };
+    if let (true, Some(clear)) = (contradicted, edit.clear) {
+        let option = clear.option();
+        return Err(UserError(format!(
+            "`clear: {option}` and `{option}` contradict each other; give one of them."
+        )));
+    }
+    let mut next = current.clone();
+    if edit.schedule.is_some() || edit.timezone.is_some() {
+        let expr = edit.schedule.unwrap_or(&current.schedule);
+        let zone = edit.timezone.unwrap_or(&current.timezone);
+        let fallback = parse_timezone(&current.timezone).unwrap_or(Tz::UTC);
+        let schedule = check_schedule_options(expr, Some(zone), fallback, now)?;
+        next.schedule = schedule.expr().to_string();
+        next.timezone = schedule.timezone().name().to_string();
+    }
+    if let Some(sections) = edit.sections {
+        next.sections = check_sections(sections, catalog)?;
+    }
+    if let Some(tag) = edit.tag {
+        next.tag = Some(check_tag(tag)?);
+    }
+    if let Some(role) = edit.mention_role {
+        check_mention_role(Some(role), current.guild_id).map_err(|e| named("mention_role", e))?;
+        next.mention_role = Some(role);
+    }
+    if let Some(n) = edit.max_briefings {
+        next.max_briefings = check_max_briefings(n)?;
+    }
+    next.silent = edit.silent.unwrap_or(next.silent);
+    next.only_new = edit.only_new.unwrap_or(next.only_new);
+    next.when_empty = edit.when_empty.unwrap_or(next.when_empty);
+    match edit.clear {
+        Some(Clear::Tag) => next.tag = None,
+        Some(Clear::MentionRole) => next.mention_role = None,
+        Some(Clear::Sections) => next.sections.clear(),
+        None => {}
+    }
+    Ok(next)
+}
+
+/// A digest's content settings in one line: "Up to 3 briefings tagged `sahel`, only new ones;
+/// every section; nothing new: skipped".
+pub fn settings_line(spec: &DigestSpec) -> String {
+    let count = match spec.max_briefings {
+        1 => "Up to 1 briefing".to_string(),
+        n => format!("Up to {n} briefings"),
+    };
+    let tags: Vec<String> = spec
+        .tags
+        .iter()
+        .map(|t| format!("`{}`", echo(t.as_str(), 50)))
+        .collect();
+    let tagged = match tags.len() {
+        0 => String::new(),
+        _ => format!(" tagged {}", tags.join(" or ")),
+    };
+    let new = if spec.only_new {
+        "only new ones"
+    } else {
+        "new or already posted"
+    };
+    let sections = if spec.sections.is_empty() {
+        "every section".to_string()
+    } else {
+        let keys: Vec<String> = spec
+            .sections
+            .iter()
+            .map(|k| format!("`{}`", echo(k.as_str(), 40)))
+            .collect();
+        format!("sections {}", keys.join(", "))
+    };
+    let empty = match spec.when_empty {
+        WhenEmpty::Skip => "nothing new: skipped",
+        WhenEmpty::Notice => "nothing new: a notice",
+    };
+    let mut line = format!("{count}{tagged}, {new}; {sections}; {empty}");
+    if spec.silent {
+        line.push_str("; silent");
+    }
+    if let Some(role) = spec.mention_role {
+        line.push_str(&format!("; mentions <@&{role}>"));
+    }
+    line
+}
+
+/// The reply to `/digest edit`: what the digest now does and when it posts next.
+pub fn edited_text(spec: &DigestSpec, next_fire: Option<DateTime<Utc>>) -> String {
+    let next = match next_fire {
+        _ if spec.paused => "It is paused; `/digest resume` starts it again.".to_string(),
+        Some(t) => format!("Next post: <t:{}:F>.", t.timestamp()),
+        None => "Its schedule has no further fire time.".to_string(),
+    };
+    format!(
+        "Digest `{}` updated: it posts to <#{}> on `{}` ({}).\n{}.\n{next}",
+        spec.name,
+        spec.channel_id,
+        spec.schedule.expr(),
+        spec.schedule.timezone(),
+        settings_line(spec)
+    )
+}
+
+#[cfg(test)]
+#[path = "edit_tests.rs"]
+mod tests;
