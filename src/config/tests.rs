@@ -353,5 +353,5 @@ fn known_keys_are_read_from_the_raw_structs() {
         assert!(keys.iter().any(|k| k == key), "{key} missing from {keys:?}");
     }
     assert!(!keys.iter().any(|k| k == "discord" || k == "sections"));
-    assert_eq!(keys.len(), 38);
+    assert_eq!(keys.len(), 39);
 }
