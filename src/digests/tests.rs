@@ -62,6 +62,7 @@ fn config_digest() -> DigestConfig {
         mention_role: None,
         catch_up: CatchUp::Once,
         grace: Duration::from_secs(3600),
+        lang: None,
     }
 }
 
