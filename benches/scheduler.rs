@@ -113,6 +113,7 @@ fn new_digest(i: u64, schedule: &str, zone: &str) -> NewDigest {
         only_new: true,
         when_empty: WhenEmpty::Skip,
         created_by: 1,
+        lang: None,
     }
 }
 
@@ -218,3 +219,4 @@ async fn main() {
     );
     handle.shutdown().await;
 }
+}lang: None,

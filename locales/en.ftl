@@ -53,6 +53,9 @@ cmd-digest-send-now-opt-name = Which digest
 
 ## What any command may answer
 
+# The language's name for itself, in `/digest add lang` choices.
+language = English
+
 sorry = Something went wrong on my side. Please try again in a moment.
 bad-option = I couldn't read one of the options. Pick a value from the suggestions, or check its type.
 command-changed = This command has changed since Discord last heard of it. Try again in a minute.

@@ -95,6 +95,9 @@ cmd-digest-send-now-opt-name = Quel digest
 
 ## Ce que toute commande peut répondre
 
+# Le nom de la langue dans sa langue, pour les choix de `/digest add lang`.
+language = Français
+
 sorry = Quelque chose s'est mal passé de mon côté. Réessayez dans un instant.
 bad-option = Je n'ai pas pu lire l'une des options. Choisissez une valeur parmi les suggestions, ou vérifiez son type.
 command-changed = Cette commande a changé depuis que Discord l'a reçue. Réessayez dans une minute.

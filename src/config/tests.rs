@@ -27,7 +27,8 @@ fn rejects_with_line_col_and_reason() {
     let cases: Vec<(&str, String, Vec<&str>)> = vec![
         ("unknown top-level key", "colour = 1".into(), vec![
             "1:1: unknown field `colour`, expected one of `discord`, `briefings`, `storage`, \
-             `permissions`, `schedule`, `sections`, `guild`, `digest`, `ops`, `limits`",
+             `permissions`, `schedule`, `sections`, `guild`, `digest`, `ops`, `limits`, … \
+             (11 keys, all in config.toml.example)",
         ]),
         ("misplaced key", "token_env = \"TOKEN\"".into(), vec![
             "1:1: unknown field `token_env` here, it belongs in `[discord]`",
@@ -47,7 +48,7 @@ fn rejects_with_line_col_and_reason() {
         ("long key list is cut short", digest("colour = 1"), vec![
             "5:1: unknown field `colour`, expected one of `name`, `channel_id`, `guild_id`, \
              `schedule`, `timezone`, `sections`, `tags`, `max_briefings`, `only_new`, \
-             `when_empty`, … (14 keys, all in config.toml.example)",
+             `when_empty`, … (15 keys, all in config.toml.example)",
         ]),
         ("wrong type: list", "[discord]\nguild_ids = \"123\"".into(), vec![
             "2:13: expected a list of ids, found a string",
@@ -349,9 +350,11 @@ fn known_keys_are_read_from_the_raw_structs() {
         "digest.mention_role",
         "ops.listen",
         "limits.page_size",
+        "locales.dir",
+        "digest.lang",
     ] {
         assert!(keys.iter().any(|k| k == key), "{key} missing from {keys:?}");
     }
     assert!(!keys.iter().any(|k| k == "discord" || k == "sections"));
-    assert_eq!(keys.len(), 38);
+    assert_eq!(keys.len(), 40);
 }

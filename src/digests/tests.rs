@@ -1,6 +1,7 @@
 //! Digest specs and content selection.
 
 use super::*;
+use crate::locales::Words;
 use crate::answer::Tag;
 use crate::briefings::{Briefing, Library, Section, SectionKey};
 use crate::config::{CatchUp, DigestConfig, ScheduleConfig, WhenEmpty};
@@ -158,7 +159,7 @@ fn delivery_messages_carry_name_fire_time_nonces_role_and_silence() {
         s.silent = true;
         s.max_briefings = 5;
     });
-    let msgs = render_delivery(&s, fire, select_content(&s, &lib, &HashSet::new()));
+    let msgs = render_delivery(&s, fire, select_content(&s, &lib, &HashSet::new()), &Words::english());
     assert!(msgs[0]
         .content
         .starts_with("<@&77> **Morning** · <t:1749024000:f>"));
@@ -172,7 +173,7 @@ fn delivery_messages_carry_name_fire_time_nonces_role_and_silence() {
         );
         limits::check(m).unwrap();
     }
-    let notice = render_delivery(&s, fire, vec![]);
+    let notice = render_delivery(&s, fire, vec![], &Words::english());
     assert_eq!(notice.len(), 1);
     assert!(
         notice[0].content.contains("Nothing new"),
@@ -202,6 +203,7 @@ fn specs_from_config_and_from_store_rows() {
             only_new: false,
             when_empty: WhenEmpty::Notice,
             created_by: 3,
+            lang: None,
         },
         created_at: "2025-06-01T00:00:00Z".parse().unwrap(),
         paused: true,

@@ -7,6 +7,7 @@ mod bot;
 mod commands;
 mod events;
 mod http;
+mod language;
 mod poster;
 mod ratelimit;
 mod register;

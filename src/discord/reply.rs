@@ -23,6 +23,12 @@ pub fn ephemeral(text: impl Into<String>) -> MessagePayload {
     p
 }
 
+/// Stands in for an answer with no message (no command makes one); the caller's language is
+/// not known here.
+fn nothing(data: &Data) -> MessagePayload {
+    ephemeral(data.config().locales.english().text("nothing-to-show"))
+}
+
 /// Where an interaction is answered: its id and token.
 pub struct Target<'a> {
     pub id: u64,
@@ -48,9 +54,7 @@ impl Target<'_> {
         payloads: Vec<MessagePayload>,
     ) -> Result<(), RestError> {
         let mut payloads = payloads.into_iter();
-        let first = payloads
-            .next()
-            .unwrap_or_else(|| ephemeral("Nothing to show."));
+        let first = payloads.next().unwrap_or_else(|| nothing(data));
         data.rest
             .post(
                 self.callback(),
@@ -89,9 +93,7 @@ impl Target<'_> {
         payloads: Vec<MessagePayload>,
     ) -> Result<(), RestError> {
         let mut payloads = payloads.into_iter();
-        let first = payloads
-            .next()
-            .unwrap_or_else(|| ephemeral("Nothing to show."));
+        let first = payloads.next().unwrap_or_else(|| nothing(data));
         let route = Route::OriginalResponse {
             application: data.application_id,
             token: self.token,

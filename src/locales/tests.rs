@@ -68,14 +68,21 @@ fn every_key_the_code_asks_for_exists_in_english() {
                 stack.push(path);
                 continue;
             }
+            // This module's own examples and tests name made-up keys.
+            if path.ends_with("locales") || path.parent().is_some_and(|p| p.ends_with("locales")) {
+                continue;
+            }
             let code = std::fs::read_to_string(&path).unwrap();
+            let code: Vec<&str> = code
+                .lines()
+                .filter(|l| !l.trim_start().starts_with("//"))
+                .collect();
+            let code = code.join("\n");
             for call in [".t(\"", ".text(\""] {
                 for (at, _) in code.match_indices(call) {
                     let rest = &code[at + call.len()..];
                     let key = &rest[..rest.find('"').unwrap()];
-                    if !key.contains(' ') {
-                        asked.insert((key.to_string(), path.display().to_string()));
-                    }
+                    asked.insert((key.to_string(), path.display().to_string()));
                 }
             }
         }

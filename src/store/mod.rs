@@ -23,7 +23,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// Schema versions, in order; the database's `PRAGMA user_version` counts those applied.
-const MIGRATIONS: &[&str] = &[include_str!("schema_v1.sql")];
+const MIGRATIONS: &[&str] = &[include_str!("schema_v1.sql"), include_str!("schema_v2.sql")];
 
 /// How long a statement waits for another connection's lock (e.g. `briefbot schedule` reading
 /// while the bot writes) before failing.

@@ -27,6 +27,7 @@ fn new_digest(guild_id: u64, name: &str) -> NewDigest {
         only_new: true,
         when_empty: WhenEmpty::Notice,
         created_by: 99,
+        lang: None,
     }
 }
 

@@ -836,7 +836,7 @@ proptest! {
             })
             .collect();
         let fire_time = Utc.with_ymd_and_hms(2026, 11, 27, 8, 0, 0).unwrap();
-        let view = DigestView { name: &name, fire_time, entries, mention_role: role, silent };
+        let view = DigestView { name: &name, fire_time, entries, mention_role: role, silent, nothing_new: "Nothing new to post." };
         let out = render::render_digest(&view);
         prop_assert!(!out.is_empty());
         for (i, p) in out.iter().enumerate() {
@@ -1325,12 +1325,13 @@ proptest! {
         sections in prop::option::of(prop_oneof![member_input(), hostile_text(20, 100)]),
     ) {
         let now = Utc.with_ymd_and_hms(2026, 11, 27, 8, 0, 0).unwrap();
-        if let Err(e) = answers::check_name(&name) { assert_refusal_fits(&e, &[])?; }
+        let en = briefbot::locales::Words::english();
+        if let Err(e) = answers::check_name(&en, &name) { assert_refusal_fits(&e, &[])?; }
         let zone = zone.as_deref();
-        if let Err(e) = answers::check_schedule(&expr, zone, chrono_tz::UTC, now) {
+        if let Err(e) = answers::check_schedule(&en, &expr, zone, chrono_tz::UTC, now) {
             assert_refusal_fits(&e, &[])?;
         }
-        if let Err(e) = answers::parse_sections(sections.as_deref(), &catalog()) {
+        if let Err(e) = answers::parse_sections(&en, sections.as_deref(), &catalog()) {
             assert_refusal_fits(&e, &[])?;
         }
         assert_choices(&answers::complete_timezones(&name, chrono_tz::UTC, now), &[])?;

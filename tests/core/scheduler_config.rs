@@ -81,6 +81,7 @@ async fn a_reloaded_config_takes_effect_without_restart() {
             only_new: true,
             when_empty: WhenEmpty::Skip,
             created_by: 5,
+            lang: None,
         };
         handle.add(runtime).await.unwrap();
         assert_eq!(handle.get("g:1:mine").unwrap().catch_up, CatchUp::Once);

@@ -211,6 +211,7 @@ fn evening() -> NewDigest {
         only_new: true,
         when_empty: WhenEmpty::Skip,
         created_by: 42,
+        lang: None,
     }
 }
 
@@ -321,3 +322,4 @@ async fn a_pause_survives_a_restart() {
     })
     .await;
 }
+}lang: None,

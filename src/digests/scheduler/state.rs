@@ -6,6 +6,7 @@ use super::options::{SchedulerDeps, SchedulerOptions};
 use super::queue::TimerQueue;
 use crate::config::{Config, ScheduleConfig};
 use crate::digests::DigestSpec;
+use crate::locales::{Locales, Words};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
@@ -19,6 +20,8 @@ pub(super) struct Settings {
     /// Guild id to alert channel id.
     pub alerts: HashMap<u64, u64>,
     pub config_digests: Vec<DigestSpec>,
+    /// The words of digests and alerts.
+    pub locales: Arc<Locales>,
 }
 
 impl Settings {
@@ -29,6 +32,7 @@ impl Settings {
                 .filter_map(|g| Some((g.id, g.alert_channel_id?)))
                 .collect(),
             config_digests: DigestSpec::all_from_config(config),
+            locales: Arc::clone(&config.locales),
         }
     }
 }
@@ -49,6 +53,9 @@ pub(super) struct Inner {
     pub wakeups: std::sync::atomic::AtomicU64,
     /// Set by the first `start`.
     pub started: tokio::sync::Mutex<bool>,
+    /// Each guild's locale as Discord last told it (its `preferred_locale`): the language of
+    /// digests that name none, and of the guild's alerts.
+    pub guild_locales: RwLock<HashMap<u64, String>>,
 }
 
 impl Inner {
@@ -66,6 +73,7 @@ impl Inner {
             limiter: Semaphore::new(concurrency),
             wakeups: Default::default(),
             started: tokio::sync::Mutex::new(false),
+            guild_locales: RwLock::default(),
         }
     }
 
@@ -80,6 +88,25 @@ impl Inner {
 
     pub fn settings(&self) -> std::sync::RwLockReadGuard<'_, Settings> {
         self.settings.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The words a digest posts in: its own `lang`, else its guild's locale, else English.
+    pub fn words_for(&self, spec: &DigestSpec) -> Words {
+        let guild = self.guild_locale(spec.guild_id);
+        let locales = Arc::clone(&self.settings().locales);
+        locales.words(&[spec.lang.as_deref(), guild.as_deref()])
+    }
+
+    /// Alerts are read by the guild's admins: the guild's locale first, then the digest's.
+    pub fn alert_words(&self, spec: &DigestSpec) -> Words {
+        let guild = self.guild_locale(spec.guild_id);
+        let locales = Arc::clone(&self.settings().locales);
+        locales.words(&[guild.as_deref(), spec.lang.as_deref()])
+    }
+
+    fn guild_locale(&self, guild: Option<u64>) -> Option<String> {
+        let locales = self.guild_locales.read().unwrap_or_else(|p| p.into_inner());
+        locales.get(&guild?).cloned()
     }
 
     pub fn spec(&self, key: &str) -> Option<Arc<DigestSpec>> {

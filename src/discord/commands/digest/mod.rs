@@ -11,11 +11,13 @@ use crate::answer::Choice;
 use crate::answer::Tag;
 use crate::config::WhenEmpty;
 use crate::digests::answers;
+use crate::discord::language::words;
 use crate::discord::reply::{answer, Target};
 use crate::discord::state::{Ctx, Error};
 use crate::render::MessagePayload;
 use crate::store::NewDigest;
 use chrono::Utc;
+use std::sync::Arc;
 use poise::serenity_prelude::{self as serenity, AutocompleteChoice};
 use support::{
     answer_soon, channel_facts, find, finish, moderated_guild, refusal, text, with_digest,
@@ -34,8 +36,9 @@ const MAX_BRIEFINGS: usize = 3;
 )]
 pub async fn digest(ctx: Ctx<'_>) -> Result<(), Error> {
     // Only a stale registration can call this without a subcommand; answer rather than time out.
-    let pick = "Pick one of the subcommands: add, list, remove, pause, resume, preview, send-now.";
-    crate::discord::reply::answer(ctx, Err(crate::answer::UserError::new(pick))).await
+    let subcommands = "add, list, remove, pause, resume, preview, send-now";
+    let pick = words(ctx).t("pick-one-of", &[("subcommands", subcommands.into())]);
+    answer(ctx, Err(crate::answer::UserError::new(pick))).await
 }
 
 /// Create a digest that posts briefings to a channel on a schedule
@@ -65,35 +68,45 @@ pub async fn add(
     tag: Option<String>,
     #[description = "A role to mention in each post"] mention_role: Option<serenity::RoleId>,
     #[description = "Post without notifications"] silent: Option<bool>,
+    #[description = "Language of its posts (default: this server's)"]
+    #[autocomplete = "complete_lang"]
+    #[max_length = 20]
+    lang: Option<String>,
 ) -> Result<(), Error> {
+    let words = words(ctx);
     let Some(guild) = moderated_guild(ctx) else {
-        return answer(ctx, Err(answers::not_a_moderator())).await;
+        return answer(ctx, Err(answers::not_a_moderator(&words))).await;
     };
     let data = ctx.data();
     let config = data.config();
     let mention_role = mention_role.map(|r| r.get());
     // Everything that needs no network is checked first and refused at once.
     let checked = (|| {
-        let name = answers::check_name(&name)?;
+        let name = answers::check_name(&words, &name)?;
         let default_zone = config.schedule.default_timezone;
+        let zone = timezone.as_deref();
         let schedule =
-            answers::check_schedule(&schedule, timezone.as_deref(), default_zone, Utc::now())?;
-        let sections = answers::parse_sections(sections.as_deref(), &config.sections)?;
-        answers::check_mention_role(mention_role, guild)?;
+            answers::check_schedule(&words, &schedule, zone, default_zone, Utc::now())?;
+        let sections = answers::parse_sections(&words, sections.as_deref(), &config.sections)?;
+        answers::check_mention_role(&words, mention_role, guild)?;
+        let lang = answers::check_lang(&words, &config.locales, lang.as_deref())?;
         if data.scheduler().find(guild, name).is_some() {
-            return Err(answers::duplicate_name(name));
+            return Err(answers::duplicate_name(&words, name));
         }
-        Ok((name.to_string(), schedule, sections))
+        Ok((name.to_string(), schedule, sections, lang))
     })();
-    let (name, schedule, sections) = match checked {
+    let (name, schedule, sections, lang) = match checked {
         Ok(checked) => checked,
         Err(refusal) => return answer(ctx, Err(refusal)).await,
     };
     let tag = tag.as_deref().and_then(Tag::new);
     let channel = channel.get();
     let created_by = ctx.author().id.get();
+    // Without a language it posts in the server's, as Discord says it now.
+    let lang = lang.or_else(|| guild_locale(ctx));
     answer_soon(ctx, async move {
-        answers::check_channel(channel, channel_facts(data, channel).await?, guild)?;
+        let facts = channel_facts(data, &words, channel).await?;
+        answers::check_channel(&words, channel, facts, guild)?;
         let new = NewDigest {
             guild_id: guild,
             name: name.clone(),
@@ -108,16 +121,18 @@ pub async fn add(
             only_new: true,
             when_empty: WhenEmpty::Skip,
             created_by,
+            lang,
         };
         let spec = data
             .scheduler()
             .add(new)
             .await
-            .map_err(|e| refusal(e, &name))?;
+            .map_err(|e| refusal(&words, e, &name))?;
         tracing::info!(guild, digest = %spec.key, channel, "digest added");
         let content = data.content();
         let unknown_tag = tag.filter(|t| content.library.with_tag(t).next().is_none());
         let text = answers::added_text(
+            &words,
             &spec.name,
             channel,
             &spec.schedule,
@@ -132,13 +147,15 @@ pub async fn add(
 /// This server's digests: schedule, next post, pauses, last delivery and errors
 #[poise::command(slash_command, guild_only)]
 pub async fn list(ctx: Ctx<'_>) -> Result<(), Error> {
+    let words = words(ctx);
     let Some(guild) = moderated_guild(ctx) else {
-        return answer(ctx, Err(answers::not_a_moderator())).await;
+        return answer(ctx, Err(answers::not_a_moderator(&words))).await;
     };
     let scheduler = ctx.data().scheduler();
     answer_soon(ctx, async move {
-        let statuses = scheduler.list(guild).await.map_err(|e| refusal(e, ""))?;
-        Ok(vec![answers::list_payload(&statuses)])
+        let statuses = scheduler.list(guild).await;
+        let statuses = statuses.map_err(|e| refusal(&words, e, ""))?;
+        Ok(vec![answers::list_payload(&words, &statuses)])
     })
     .await
 }
@@ -152,12 +169,12 @@ pub async fn remove(
     #[max_length = 100]
     name: String,
 ) -> Result<(), Error> {
-    with_digest(ctx, &name, |data, guild, spec| async move {
+    with_digest(ctx, &name, |data, guild, spec, words| async move {
         let scheduler = data.scheduler();
         let removed = scheduler.remove(guild, &spec.name).await;
-        removed.map_err(|e| refusal(e, &spec.name))?;
+        removed.map_err(|e| refusal(&words, e, &spec.name))?;
         tracing::info!(guild, digest = %spec.key, "digest removed");
-        Ok(text(answers::removed_text(&spec.name)))
+        Ok(text(answers::removed_text(&words, &spec.name)))
     })
     .await
 }
@@ -172,13 +189,13 @@ pub async fn pause(
     name: String,
 ) -> Result<(), Error> {
     let reason = format!("paused by {} with /digest pause", ctx.author().name);
-    with_digest(ctx, &name, |data, _, spec| async move {
+    with_digest(ctx, &name, |data, _, spec, words| async move {
         if !spec.paused {
             let paused = data.scheduler().pause(&spec.key, &reason).await;
-            paused.map_err(|e| refusal(e, &spec.name))?;
+            paused.map_err(|e| refusal(&words, e, &spec.name))?;
             tracing::info!(digest = %spec.key, "digest paused");
         }
-        Ok(text(answers::paused_text(&spec.name, spec.paused)))
+        Ok(text(answers::paused_text(&words, &spec.name, spec.paused)))
     })
     .await
 }
@@ -192,15 +209,16 @@ pub async fn resume(
     #[max_length = 100]
     name: String,
 ) -> Result<(), Error> {
-    with_digest(ctx, &name, |data, _, spec| async move {
+    with_digest(ctx, &name, |data, _, spec, words| async move {
         let scheduler = data.scheduler();
         if spec.paused {
             let resumed = scheduler.resume(&spec.key).await;
-            resumed.map_err(|e| refusal(e, &spec.name))?;
+            resumed.map_err(|e| refusal(&words, e, &spec.name))?;
             tracing::info!(digest = %spec.key, "digest resumed");
         }
         let next = scheduler.next_fire(&spec.key);
-        Ok(text(answers::resumed_text(&spec.name, next, !spec.paused)))
+        let resumed = answers::resumed_text(&words, &spec.name, next, !spec.paused);
+        Ok(text(resumed))
     })
     .await
 }
@@ -214,10 +232,10 @@ pub async fn preview(
     #[max_length = 100]
     name: String,
 ) -> Result<(), Error> {
-    with_digest(ctx, &name, |data, _, spec| async move {
+    with_digest(ctx, &name, |data, _, spec, words| async move {
         let preview = data.scheduler().preview(&spec.key).await;
-        let mut payloads = preview.map_err(|e| refusal(e, &spec.name))?;
-        answers::label_preview(&mut payloads);
+        let mut payloads = preview.map_err(|e| refusal(&words, e, &spec.name))?;
+        answers::label_preview(&words, &mut payloads);
         Ok(payloads)
     })
     .await
@@ -232,23 +250,21 @@ pub async fn send_now(
     #[max_length = 100]
     name: String,
 ) -> Result<(), Error> {
+    let words = words(ctx);
     let Some(guild) = moderated_guild(ctx) else {
-        return answer(ctx, Err(answers::not_a_moderator())).await;
+        return answer(ctx, Err(answers::not_a_moderator(&words))).await;
     };
     // A send may wait out rate limits and retries: always deferred, then the original edited.
     let target = Target::of(ctx)?;
     let data = ctx.data();
     target.defer(data, true).await?;
     let result = async {
-        let spec = find(data, guild, &name).await?;
+        let spec = find(data, &words, guild, &name).await?;
         let outcome = data.scheduler().send_now(&spec.key).await;
-        let outcome = outcome.map_err(|e| refusal(e, &spec.name))?;
+        let outcome = outcome.map_err(|e| refusal(&words, e, &spec.name))?;
         tracing::info!(digest = %spec.key, ?outcome, "digest sent on request");
-        Ok(text(answers::send_now_text(
-            &spec.name,
-            spec.channel_id,
-            &outcome,
-        )))
+        let sent = answers::send_now_text(&words, &spec.name, spec.channel_id, &outcome);
+        Ok(text(sent))
     };
     finish(ctx, &target, result.await).await
 }
@@ -268,7 +284,21 @@ async fn complete_name(ctx: Ctx<'_>, partial: &str) -> Vec<AutocompleteChoice> {
         return Vec::new();
     };
     let statuses = ctx.data().scheduler().list(guild).await.unwrap_or_default();
-    to_choices(answers::complete_names(&statuses, partial))
+    to_choices(answers::complete_names(&words(ctx), &statuses, partial))
+}
+
+/// The languages there are locale files for.
+async fn complete_lang(ctx: Ctx<'_>, partial: &str) -> Vec<AutocompleteChoice> {
+    let locales = Arc::clone(&ctx.data().config().locales);
+    to_choices(answers::complete_langs(&locales, partial))
+}
+
+/// The interaction's `guild_locale`: the language of the server it came from.
+fn guild_locale(ctx: Ctx<'_>) -> Option<String> {
+    match ctx {
+        poise::Context::Application(app) => app.interaction.guild_locale.clone(),
+        poise::Context::Prefix(_) => None,
+    }
 }
 
 fn to_choices(choices: Vec<Choice>) -> Vec<AutocompleteChoice> {
