@@ -219,4 +219,3 @@ async fn main() {
     );
     handle.shutdown().await;
 }
-}lang: None,

@@ -68,7 +68,7 @@ pub(super) fn validate(raw: RawConfig, text: &str, path: &Path) -> Result<Config
         search_results: c.count(l.search_results.as_ref(), "search_results", LIST_LEN, 5),
         page_size: c.count(l.page_size.as_ref(), "page_size", LIST_LEN, 10),
     };
-    if !c.problems.is_empty() {
+    if !c.problems.is_empty() || !c.elsewhere.is_empty() {
         c.problems.sort_by_key(|p| (p.line, p.col));
         c.problems.append(&mut c.elsewhere);
         return Err(c.problems);

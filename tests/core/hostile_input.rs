@@ -9,6 +9,7 @@
 //! The generators map plain integers to fragments from the pools below, so producing
 //! 20,000-character bodies stays cheap and the whole file runs in seconds in a debug build.
 
+use briefbot::locales::Words;
 use briefbot::answer::{Choice, Tag, UserError, MAX_CHOICES};
 use briefbot::briefings::answers as query;
 use briefbot::briefings::search::SearchIndex;
@@ -1050,11 +1051,11 @@ fn check_payloads(
 // Each query answer, checked with the tolerances its known bugs need and no others.
 
 fn check_brief(lib: &Library, id: Option<&str>) -> Result<(), TestCaseError> {
-    check_payloads(query::brief(lib, id), &[Known::LongRefusal])
+    check_payloads(query::brief(&Words::english(), lib, id), &[Known::LongRefusal])
 }
 
 fn check_section(lib: &Library, id: Option<&str>, name: &str) -> Result<(), TestCaseError> {
-    let answer = query::section(lib, &catalog(), id, name);
+    let answer = query::section(&Words::english(), lib, &catalog(), id, name);
     check_payloads(answer, &[Known::LongRefusal])
 }
 
@@ -1064,7 +1065,7 @@ fn check_list(
     page: usize,
     size: usize,
 ) -> Result<(), TestCaseError> {
-    let answer = query::list_page(lib, tag, page, size).map(|p| vec![p]);
+    let answer = query::list_page(&Words::english(), lib, tag, page, size).map(|p| vec![p]);
     check_payloads(answer, &[Known::ListPageDescription, Known::LongRefusal])
 }
 
@@ -1074,7 +1075,7 @@ fn check_search(
     limit: usize,
     max_len: usize,
 ) -> Result<(), TestCaseError> {
-    let answer = query::search(&fixture().index, q, tag, limit, max_len).map(|p| vec![p]);
+    let answer = query::search(&Words::english(), &fixture().index, q, tag, limit, max_len).map(|p| vec![p]);
     check_payloads(answer, &[Known::SearchTotal])
 }
 
@@ -1093,7 +1094,7 @@ proptest! {
     #[test]
     fn ids_never_resolve_outside_the_library(id in member_input()) {
         let f = fixture();
-        match query::find_briefing(&f.library, Some(&id)) {
+        match query::find_briefing(&Words::english(), &f.library, Some(&id)) {
             Ok(b) => {
                 prop_assert!(f.ids.contains(&b.id), "{id:?} found {}", b.id);
                 assert_discreet(&format!("{b:?}"))?;
@@ -1128,7 +1129,7 @@ proptest! {
         let f = fixture();
         check_list(&f.library, tag.as_deref(), page, page_size)?;
         // Every button on a page must lead to a page that fits too.
-        let first = query::list_page(&f.library, tag.as_deref(), page, page_size);
+        let first = query::list_page(&Words::english(), &f.library, tag.as_deref(), page, page_size);
         for button in first.iter().flat_map(|p| &p.components).flat_map(|r| &r.components) {
             prop_assert!(limits::check_custom_id(&button.custom_id).is_ok());
             let (page, tag) = query::parse_list_button(&button.custom_id)
@@ -1182,9 +1183,9 @@ proptest! {
         tag in prop::option::of(member_input()),
     ) {
         let empty = Library::default();
-        check_payloads(query::brief(&empty, id.as_deref()), &[])?;
-        check_payloads(query::section(&empty, &catalog(), id.as_deref(), "whats_next"), &[])?;
-        check_payloads(query::list_page(&empty, tag.as_deref(), 1, 10).map(|p| vec![p]), &[])?;
+        check_payloads(query::brief(&Words::english(), &empty, id.as_deref()), &[])?;
+        check_payloads(query::section(&Words::english(), &empty, &catalog(), id.as_deref(), "whats_next"), &[])?;
+        check_payloads(query::list_page(&Words::english(), &empty, tag.as_deref(), 1, 10).map(|p| vec![p]), &[])?;
         assert_choices(&query::complete_briefings(&empty, id.as_deref().unwrap_or("")), &[])?;
         assert_choices(&query::complete_sections(&empty, &catalog(), id.as_deref(), ""), &[])?;
     }
@@ -1205,7 +1206,7 @@ fn named_traversal_ids_stay_inside() {
         "../briefings-evil/evil",
         "briefings/../../secret",
     ] {
-        match query::find_briefing(&f.library, Some(id)) {
+        match query::find_briefing(&Words::english(), &f.library, Some(id)) {
             Ok(b) => {
                 assert!(f.ids.contains(&b.id), "{id} -> {}", b.id);
                 assert!(!format!("{b:?}").contains(SECRET), "{id} read a secret");
@@ -1214,7 +1215,7 @@ fn named_traversal_ids_stay_inside() {
         }
     }
     // `etc/passwd` inside the folder is the only one `../../etc/passwd` can reach.
-    let inside = query::find_briefing(&f.library, Some("../../etc/passwd")).unwrap();
+    let inside = query::find_briefing(&Words::english(), &f.library, Some("../../etc/passwd")).unwrap();
     assert_eq!(inside.title, "Inside");
 }
 
@@ -1325,7 +1326,7 @@ proptest! {
         sections in prop::option::of(prop_oneof![member_input(), hostile_text(20, 100)]),
     ) {
         let now = Utc.with_ymd_and_hms(2026, 11, 27, 8, 0, 0).unwrap();
-        let en = briefbot::locales::Words::english();
+        let en = Words::english();
         if let Err(e) = answers::check_name(&en, &name) { assert_refusal_fits(&e, &[])?; }
         let zone = zone.as_deref();
         if let Err(e) = answers::check_schedule(&en, &expr, zone, chrono_tz::UTC, now) {
@@ -1395,7 +1396,7 @@ fn bug_list_page_overflows() {
             })
             .collect(),
     );
-    let titles_page = query::list_page(&long_titles, None, 1, 25).unwrap();
+    let titles_page = query::list_page(&Words::english(), &long_titles, None, 1, 25).unwrap();
     let long_ids = Library::from_briefings(
         (0..10)
             .map(|i| {
@@ -1404,7 +1405,7 @@ fn bug_list_page_overflows() {
             })
             .collect(),
     );
-    let ids_page = query::list_page(&long_ids, None, 1, 10).unwrap();
+    let ids_page = query::list_page(&Words::english(), &long_ids, None, 1, 10).unwrap();
     let checks = (limits::check(&titles_page), limits::check(&ids_page));
     assert_eq!(checks, (Ok(()), Ok(())), "(25 long titles, 10 long ids)");
 }
@@ -1420,7 +1421,7 @@ fn bug_search_page_overflows() {
             .collect(),
     );
     let index = SearchIndex::build(&library).unwrap();
-    let page = query::search(&index, "floods", None, 25, 200).unwrap();
+    let page = query::search(&Words::english(), &index, "floods", None, 25, 200).unwrap();
     assert_eq!(limits::check(&page), Ok(()));
 }
 
@@ -1434,18 +1435,18 @@ fn bug_refusals_naming_what_exists_overflow() {
         .map(|i| format!("Heading {i} {}", "with many words ".repeat(10)))
         .collect();
     let many_headings = Library::from_briefings(vec![briefing("a", "A", &[], &headings)]);
-    fits(query::section(&many_headings, &catalog(), Some("a"), "whats_next").unwrap_err());
+    fits(query::section(&Words::english(), &many_headings, &catalog(), Some("a"), "whats_next").unwrap_err());
     let tags: Vec<String> = (0..15)
         .map(|i| format!("{i}-{}", "longtag".repeat(20)))
         .collect();
     let many_tags = Library::from_briefings(vec![briefing("a", "A", &tags, &next())]);
-    fits(query::list_page(&many_tags, Some("nope"), 1, 10).unwrap_err());
+    fits(query::list_page(&Words::english(), &many_tags, Some("nope"), 1, 10).unwrap_err());
     let long_ids = Library::from_briefings(
         (0..5)
             .map(|i| briefing(&format!("{i}/{}", "x".repeat(400)), "T", &[], &next()))
             .collect(),
     );
-    fits(query::find_briefing(&long_ids, Some("nope")).unwrap_err());
+    fits(query::find_briefing(&Words::english(), &long_ids, Some("nope")).unwrap_err());
 }
 
 #[test]

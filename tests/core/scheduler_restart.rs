@@ -322,4 +322,3 @@ async fn a_pause_survives_a_restart() {
     })
     .await;
 }
-}lang: None,

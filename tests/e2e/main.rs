@@ -18,5 +18,6 @@ mod bot_lifecycle;
 mod bot_security;
 mod bot_wire;
 mod cli;
+mod locales;
 mod soak;
 mod tags;
