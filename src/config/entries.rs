@@ -117,7 +117,7 @@ impl Checker<'_> {
         raw: &Tables<RawDigest>,
         defaults: &ScheduleConfig,
         catalog: &SectionCatalog,
-        locales: &Locales,
+        locales: Option<&Locales>,
     ) -> Vec<DigestConfig> {
         let mut names = HashMap::new();
         raw.0
@@ -132,7 +132,7 @@ impl Checker<'_> {
         names: &mut HashMap<String, usize>,
         defaults: &ScheduleConfig,
         catalog: &SectionCatalog,
-        locales: &Locales,
+        locales: Option<&Locales>,
     ) -> Option<DigestConfig> {
         let d = entry.get_ref();
         let name = self.digest_name(entry, names);
@@ -190,9 +190,13 @@ impl Checker<'_> {
         })
     }
 
-    /// The tag of the locale a digest's `lang` names (`en-US` is served by `en`).
-    fn digest_lang(&mut self, raw: &Text, locales: &Locales) -> Option<String> {
+    /// The tag of the locale a digest's `lang` names (`en-US` is served by `en`); unchecked
+    /// when the locales themselves could not be loaded.
+    fn digest_lang(&mut self, raw: &Text, locales: Option<&Locales>) -> Option<String> {
         let wanted = raw.get_ref();
+        let Some(locales) = locales else {
+            return Some(wanted.clone());
+        };
         if let Some(tag) = locales.resolve(wanted) {
             return Some(tag.to_string());
         }

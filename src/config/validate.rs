@@ -55,8 +55,12 @@ pub(super) fn validate(raw: RawConfig, text: &str, path: &Path) -> Result<Config
     };
     let sections = c.sections(&raw.sections);
     let guilds = c.guilds(&raw.guild);
+    let before = c.problems.len();
     let locales = c.locales(raw.locales.as_ref(), base);
-    let digests = c.digests(&raw.digest, &schedule, &sections, &locales);
+    // Broken locale files are reported on their own, not again as every `lang` naming them.
+    let loaded = c.problems.len() == before && c.elsewhere.is_empty();
+    let known_langs = loaded.then_some(&*locales);
+    let digests = c.digests(&raw.digest, &schedule, &sections, known_langs);
     let ops = raw.ops.as_ref().map(|ops| OpsConfig {
         listen: c.listen(ops.listen.as_ref()),
     });

@@ -232,3 +232,15 @@ fn specs_from_config_and_from_store_rows() {
     bad.digest.timezone = "Mars/Olympus".into();
     assert!(DigestSpec::from_row(&bad, &defaults).is_err());
 }
+
+#[test]
+fn an_empty_delivery_says_so_in_the_digests_language() {
+    let s = spec(|s| s.when_empty = WhenEmpty::Notice);
+    let fire = "2026-11-27T08:00:00Z".parse().unwrap();
+    let fr = crate::locales::Locales::shipped().words(&[Some("fr")]);
+    let notice = render_delivery(&s, fire, vec![], &fr);
+    assert_eq!(
+        notice[0].content,
+        "**Morning** · <t:1795766400:f>\nRien de nouveau à publier."
+    );
+}

@@ -253,3 +253,46 @@ fn check_reports_a_broken_override_with_its_line_and_a_missing_key_as_a_warning(
     );
     assert!(stdout.contains("locales with words: en, fr, de ("), "{stdout}");
 }
+
+/// `/digest add lang` stores the digest's language: its preview is French chrome under the
+/// caller's English label; a language without a file is refused, naming those there are.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_digest_added_in_french_previews_in_french() {
+    let fake = FakeDiscord::start().await;
+    let _bot = Bot::start(&fake, &shipped_briefings(), "").await;
+    let add = |lang: &str| {
+        fake.command("digest add")
+            .user(MODERATOR_USER_ID)
+            .option("name", "soir")
+            .option("channel", CHANNEL_ID)
+            .option("schedule", "0 18 * * *")
+            .option("tag", "none-yet")
+            .option("lang", lang)
+    };
+    let ix = add("xx").send().await;
+    let refused = fake.wait_for_answer(&ix, WAIT).await.unwrap().contents().concat();
+    assert_eq!(refused, "I have no words in `xx`. Languages: `en`, `fr`.");
+
+    let ix = fake
+        .autocomplete("digest add", "lang")
+        .user(MODERATOR_USER_ID)
+        .option("lang", "f")
+        .send()
+        .await;
+    let choices = fake.wait_for_answer(&ix, WAIT).await.unwrap().choices();
+    assert_eq!(choices.len(), 1);
+    assert_eq!(choices[0]["name"], "fr · Français");
+
+    let ix = add("fr").send().await;
+    let added = fake.wait_for_answer(&ix, WAIT).await.unwrap().contents().concat();
+    assert!(added.starts_with("Digest `soir` created"), "{added}");
+    let ix = fake
+        .command("digest preview")
+        .user(MODERATOR_USER_ID)
+        .option("name", "soir")
+        .send()
+        .await;
+    let preview = fake.wait_for_answer(&ix, WAIT).await.unwrap().contents().concat();
+    assert!(preview.starts_with("Preview (only you see this) · **soir** · <t:"), "{preview}");
+    assert!(preview.ends_with("\nRien de nouveau à publier."), "{preview}");
+}
