@@ -362,12 +362,18 @@ fn known_keys_are_read_from_the_raw_structs() {
 #[test]
 fn a_digest_lang_names_a_locale_there_is() {
     let config = valid(&format!("{DIGEST}lang = \"fr-CA\"\n"));
-    assert_eq!(config.digests[0].lang.as_deref(), Some("fr"), "served by fr");
+    assert_eq!(
+        config.digests[0].lang.as_deref(),
+        Some("fr"),
+        "served by fr"
+    );
     assert_eq!(valid(DIGEST).digests[0].lang, None, "follows the guild");
     assert_eq!(
         problems(&format!("{DIGEST}lang = \"de\"\n")),
-        ["5:8: no locale for `lang = \"de\"`: languages are `en`, `fr` (add `de.ftl` to the \
-          [locales] folder for another)"]
+        [
+            "5:8: no locale for `lang = \"de\"`: languages are `en`, `fr` (add `de.ftl` to the \
+          [locales] folder for another)"
+        ]
     );
 }
 
@@ -388,11 +394,17 @@ fn the_locales_folder_is_relative_to_the_config_and_its_problems_name_their_file
     let fr = words.join("fr.ftl");
     assert_eq!(
         error.to_string(),
-        format!("{}:1:22: syntax error: Expected a token starting with \"}}\"", fr.display())
+        format!(
+            "{}:1:22: syntax error: Expected a token starting with \"}}\"",
+            fr.display()
+        )
     );
 
     let missing = "[locales]\ndir = \"nowhere\"\n";
     let found = problems(missing);
     assert_eq!(found.len(), 1);
-    assert!(found[0].starts_with("2:7: cannot read the locales folder `nowhere`"), "{found:?}");
+    assert!(
+        found[0].starts_with("2:7: cannot read the locales folder `nowhere`"),
+        "{found:?}"
+    );
 }

@@ -1,11 +1,11 @@
 //! Digest specs and content selection.
 
 use super::*;
-use crate::locales::Words;
 use crate::answer::Tag;
 use crate::briefings::{Briefing, Library, Section, SectionKey};
 use crate::config::{CatchUp, DigestConfig, ScheduleConfig, WhenEmpty};
 use crate::digests::schedule::Schedule;
+use crate::locales::Words;
 use crate::render::{limits, SUPPRESS_NOTIFICATIONS};
 use crate::store::NewDigest;
 use chrono::{DateTime, Utc};
@@ -159,7 +159,12 @@ fn delivery_messages_carry_name_fire_time_nonces_role_and_silence() {
         s.silent = true;
         s.max_briefings = 5;
     });
-    let msgs = render_delivery(&s, fire, select_content(&s, &lib, &HashSet::new()), &Words::english());
+    let msgs = render_delivery(
+        &s,
+        fire,
+        select_content(&s, &lib, &HashSet::new()),
+        &Words::english(),
+    );
     assert!(msgs[0]
         .content
         .starts_with("<@&77> **Morning** · <t:1749024000:f>"));

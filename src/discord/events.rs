@@ -131,7 +131,12 @@ pub fn on_error(error: FrameworkError<'_>) -> poise::BoxFuture<'_, ()> {
                 ctx, description, ..
             } => {
                 tracing::warn!(command = %ctx.command.qualified_name, description, "command shape does not match the registered one");
-                tell(poise::Context::Application(ctx), "command-changed", "bad_input").await;
+                tell(
+                    poise::Context::Application(ctx),
+                    "command-changed",
+                    "bad_input",
+                )
+                .await;
             }
             // The cooldown check has answered already.
             FrameworkError::CommandCheckFailed { error: None, .. } => {}

@@ -12,7 +12,12 @@ pub fn words(ctx: Ctx<'_>) -> Words {
         poise::Context::Application(app) => {
             let ix = app.interaction;
             let guild = ix.guild_id.map(|g| g.get());
-            words_for(ctx.data(), Some(&ix.locale), ix.guild_locale.as_deref(), guild)
+            words_for(
+                ctx.data(),
+                Some(&ix.locale),
+                ix.guild_locale.as_deref(),
+                guild,
+            )
         }
         poise::Context::Prefix(_) => ctx.data().config().locales.english(),
     }

@@ -51,11 +51,18 @@ impl Locales {
                 ((*tag).to_string(), vec![source])
             })
             .collect();
-        for (tag, source) in dir.map(read_folder).unwrap_or(Ok(Vec::new())).unwrap_or_else(|p| {
-            problems.extend(p);
-            Vec::new()
-        }) {
-            match by_tag.iter_mut().find(|(t, _)| t.eq_ignore_ascii_case(&tag)) {
+        for (tag, source) in dir
+            .map(read_folder)
+            .unwrap_or(Ok(Vec::new()))
+            .unwrap_or_else(|p| {
+                problems.extend(p);
+                Vec::new()
+            })
+        {
+            match by_tag
+                .iter_mut()
+                .find(|(t, _)| t.eq_ignore_ascii_case(&tag))
+            {
                 Some((_, sources)) => sources.push(source),
                 None => by_tag.push((tag, vec![source])),
             }
@@ -191,8 +198,8 @@ pub(super) struct Reference {
 
 impl Reference {
     fn english() -> Reference {
-        let resource = fluent_syntax::parser::parse(SHIPPED[0].1)
-            .unwrap_or_else(|(resource, _)| resource);
+        let resource =
+            fluent_syntax::parser::parse(SHIPPED[0].1).unwrap_or_else(|(resource, _)| resource);
         let mut vars = HashMap::new();
         for entry in resource.body {
             if let ast::Entry::Message(m) = entry {
@@ -248,7 +255,11 @@ fn expression_refs<'s>(e: &ast::Expression<&'s str>, out: &mut Refs<'s>) {
 
 fn inline_refs<'s>(e: &ast::InlineExpression<&'s str>, out: &mut Refs<'s>) {
     let arguments = |args: &ast::CallArguments<&'s str>, out: &mut Refs<'s>| {
-        for arg in args.positional.iter().chain(args.named.iter().map(|n| &n.value)) {
+        for arg in args
+            .positional
+            .iter()
+            .chain(args.named.iter().map(|n| &n.value))
+        {
             inline_refs(arg, out);
         }
     };
@@ -259,7 +270,9 @@ fn inline_refs<'s>(e: &ast::InlineExpression<&'s str>, out: &mut Refs<'s>) {
         ast::InlineExpression::MessageReference { id, .. } => {
             out.messages.insert(id.name);
         }
-        ast::InlineExpression::TermReference { id, arguments: a, .. } => {
+        ast::InlineExpression::TermReference {
+            id, arguments: a, ..
+        } => {
             out.terms.insert(id.name);
             if let Some(a) = a {
                 arguments(a, out);
@@ -267,7 +280,8 @@ fn inline_refs<'s>(e: &ast::InlineExpression<&'s str>, out: &mut Refs<'s>) {
         }
         ast::InlineExpression::FunctionReference { arguments: a, .. } => arguments(a, out),
         ast::InlineExpression::Placeable { expression } => expression_refs(expression, out),
-        ast::InlineExpression::StringLiteral { .. } | ast::InlineExpression::NumberLiteral { .. } => {}
+        ast::InlineExpression::StringLiteral { .. }
+        | ast::InlineExpression::NumberLiteral { .. } => {}
     }
 }
 
@@ -307,7 +321,10 @@ impl FileCheck<'_> {
                 continue;
             }
             if let Some(again) = lines.get(id).and_then(|l| l.get(1)) {
-                self.problem(*again, format!("`{id}` is defined twice (first on line {at})"));
+                self.problem(
+                    *again,
+                    format!("`{id}` is defined twice (first on line {at})"),
+                );
             }
             let Some(known) = self.english.vars.get(id) else {
                 if !shipped {
@@ -324,16 +341,27 @@ impl FileCheck<'_> {
                     0 => "it is given none".to_string(),
                     _ => format!("it is given {}", dollar_list(known)),
                 };
-                self.problem(at, format!("`{id}` uses `{{ ${var} }}`, which it is never given: {given}"));
+                self.problem(
+                    at,
+                    format!("`{id}` uses `{{ ${var} }}`, which it is never given: {given}"),
+                );
             }
             for other in &refs.messages {
                 if !ids.contains(other) && !self.english.vars.contains_key(other) {
-                    self.problem(at, format!("`{id}` refers to `{{ {other} }}`, a message that does not exist"));
+                    self.problem(
+                        at,
+                        format!("`{id}` refers to `{{ {other} }}`, a message that does not exist"),
+                    );
                 }
             }
             for term in &refs.terms {
                 if !terms.contains(term) {
-                    self.problem(at, format!("`{id}` refers to `{{ -{term} }}`, a term this file does not define"));
+                    self.problem(
+                        at,
+                        format!(
+                            "`{id}` refers to `{{ -{term} }}`, a term this file does not define"
+                        ),
+                    );
                 }
             }
             if id.starts_with("cmd-") {
@@ -355,7 +383,10 @@ impl FileCheck<'_> {
                     text.chars().count()
                 ),
             ),
-            _ => self.problem(at, format!("`{id}` is a command description: plain text, no placeables")),
+            _ => self.problem(
+                at,
+                format!("`{id}` is a command description: plain text, no placeables"),
+            ),
         }
         for attribute in &m.attributes {
             if attribute.id.name != "name" {
@@ -395,7 +426,9 @@ fn entry_lines(text: &str) -> HashMap<&str, Vec<usize>> {
         let id = id.trim_end();
         let name = id.strip_prefix('-').unwrap_or(id);
         let is_id = name.starts_with(|c: char| c.is_ascii_alphabetic())
-            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
         if is_id {
             lines.entry(name).or_default().push(i + 1);
         }
@@ -420,8 +453,7 @@ fn plain_text(p: &ast::Pattern<&str>) -> Option<String> {
         match element {
             ast::PatternElement::TextElement { value } => out.push_str(value),
             ast::PatternElement::Placeable {
-                expression:
-                    ast::Expression::Inline(ast::InlineExpression::StringLiteral { value }),
+                expression: ast::Expression::Inline(ast::InlineExpression::StringLiteral { value }),
             } => out.push_str(value),
             ast::PatternElement::Placeable { .. } => return None,
         }
@@ -432,7 +464,9 @@ fn plain_text(p: &ast::Pattern<&str>) -> Option<String> {
 fn is_command_name(name: &str) -> bool {
     (1..=NAME_LEN).contains(&name.chars().count())
         && name.to_lowercase() == name
-        && name.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
 }
 
 fn dollar_list(vars: &BTreeSet<&str>) -> String {

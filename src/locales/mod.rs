@@ -30,9 +30,8 @@ const SHIPPED: &[(&str, &str)] = &[
 ];
 
 static SHIPPED_LOCALES: LazyLock<Arc<Locales>> = LazyLock::new(|| {
-    let locales = Locales::load(None).unwrap_or_else(|problems| {
-        panic!("the shipped locale files are broken: {problems:?}")
-    });
+    let locales = Locales::load(None)
+        .unwrap_or_else(|problems| panic!("the shipped locale files are broken: {problems:?}"));
     Arc::new(locales)
 });
 
@@ -103,7 +102,11 @@ impl Locales {
         let langs = &self.langs;
         (langs.iter().position(|l| l.key == wanted))
             .or_else(|| langs.iter().position(|l| l.key == primary))
-            .or_else(|| langs.iter().position(|l| l.key.split('-').next() == Some(primary)))
+            .or_else(|| {
+                langs
+                    .iter()
+                    .position(|l| l.key.split('-').next() == Some(primary))
+            })
     }
 }
 
@@ -194,7 +197,12 @@ impl Words {
             let mut errors = Vec::new();
             let text = bundle.format_pattern(pattern, Some(&fluent), &mut errors);
             if !errors.is_empty() {
-                tracing::warn!(key, lang = self.lang(), ?errors, "a message did not format cleanly");
+                tracing::warn!(
+                    key,
+                    lang = self.lang(),
+                    ?errors,
+                    "a message did not format cleanly"
+                );
             }
             return text.into_owned();
         }

@@ -47,7 +47,10 @@ fn every_shipped_locale_has_every_key_and_no_other() {
         let missing: Vec<_> = english.difference(&theirs).collect();
         let extra: Vec<_> = theirs.difference(&english).collect();
         assert!(missing.is_empty(), "locales/{tag}.ftl lacks {missing:?}");
-        assert!(extra.is_empty(), "locales/{tag}.ftl has unknown keys {extra:?}");
+        assert!(
+            extra.is_empty(),
+            "locales/{tag}.ftl has unknown keys {extra:?}"
+        );
     }
     let shipped = Locales::shipped();
     assert_eq!(shipped.tags().collect::<Vec<_>>(), ["en", "fr"]);
@@ -60,7 +63,10 @@ fn every_shipped_locale_has_every_key_and_no_other() {
 fn every_key_the_code_asks_for_exists_in_english() {
     let english = ids(SHIPPED[0].1);
     let mut asked = BTreeSet::new();
-    let mut stack = vec![std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/src"))];
+    let mut stack = vec![std::path::PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/src"
+    ))];
     while let Some(dir) = stack.pop() {
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
@@ -95,11 +101,14 @@ fn every_key_the_code_asks_for_exists_in_english() {
 #[test]
 fn a_member_gets_their_language_else_the_guilds_else_english() {
     let locales = Locales::shipped();
-    let pick = |user: Option<&str>, guild: Option<&str>| {
-        locales.words(&[user, guild]).lang().to_string()
-    };
+    let pick =
+        |user: Option<&str>, guild: Option<&str>| locales.words(&[user, guild]).lang().to_string();
     assert_eq!(pick(Some("fr"), Some("en-US")), "fr");
-    assert_eq!(pick(Some("en-US"), Some("fr")), "en", "the member's own language wins");
+    assert_eq!(
+        pick(Some("en-US"), Some("fr")),
+        "en",
+        "the member's own language wins"
+    );
     assert_eq!(pick(Some("xx"), None), "en");
     assert_eq!(pick(Some("de"), Some("fr")), "fr");
     assert_eq!(pick(Some("de"), Some("es-ES")), "en");
@@ -112,16 +121,31 @@ fn a_member_gets_their_language_else_the_guilds_else_english() {
 #[test]
 fn words_format_plurals_and_hold_no_invisible_marks() {
     let fr = Locales::shipped().words(&[Some("fr")]);
-    let args = |n: usize| [("page", Arg::from(1usize)), ("pages", 2usize.into()), ("count", n.into())];
+    let args = |n: usize| {
+        [
+            ("page", Arg::from(1usize)),
+            ("pages", 2usize.into()),
+            ("count", n.into()),
+        ]
+    };
     assert_eq!(fr.t("list-footer", &args(1)), "Page 1 sur 2 · 1 briefing");
-    assert_eq!(fr.t("list-footer", &args(12)), "Page 1 sur 2 · 12 briefings");
+    assert_eq!(
+        fr.t("list-footer", &args(12)),
+        "Page 1 sur 2 · 12 briefings"
+    );
     let en = Words::english();
     let text = en.t("digest-removed", &[("name", "morning".into())]);
     assert_eq!(text, "Removed `morning`. It won't post again.");
     assert_eq!(en.text("no-such-key"), "no-such-key");
     // A Discord id is text, not a float that would round it.
-    let text = en.t("digest-channel-unseen", &[("channel", "123456789012345678".into())]);
-    assert!(text.starts_with("I can't see <#123456789012345678>."), "{text}");
+    let text = en.t(
+        "digest-channel-unseen",
+        &[("channel", "123456789012345678".into())],
+    );
+    assert!(
+        text.starts_with("I can't see <#123456789012345678>."),
+        "{text}"
+    );
 }
 
 #[test]
@@ -135,19 +159,31 @@ fn an_admins_folder_overrides_one_message_and_adds_a_language_that_falls_back_to
     assert_eq!(locales.tags().collect::<Vec<_>>(), ["en", "fr", "de"]);
     let fr = locales.words(&[Some("fr")]);
     assert_eq!(fr.text("list-title"), "Les briefings");
-    assert_eq!(fr.text("button-next"), "Suivant", "the rest of shipped French stays");
+    assert_eq!(
+        fr.text("button-next"),
+        "Suivant",
+        "the rest of shipped French stays"
+    );
     let de = locales.words(&[Some("de-AT")]);
     assert_eq!(de.lang(), "de");
     assert_eq!(de.text("button-next"), "Weiter");
-    assert_eq!(de.text("button-previous"), "Previous", "English fills the gap");
+    assert_eq!(
+        de.text("button-previous"),
+        "Previous",
+        "English fills the gap"
+    );
     let warnings = locales.warnings().join("\n");
     let de_file = dir.path().join("de.ftl").display().to_string();
     assert!(
-        warnings.contains(&format!("{de_file}: `button-previous` is missing; English is used")),
+        warnings.contains(&format!(
+            "{de_file}: `button-previous` is missing; English is used"
+        )),
         "{warnings}"
     );
     assert!(
-        warnings.contains(&format!("{de_file}:2: `list-titel` is not a message briefbot uses")),
+        warnings.contains(&format!(
+            "{de_file}:2: `list-titel` is not a message briefbot uses"
+        )),
         "{warnings}"
     );
     assert!(!warnings.contains("fr.ftl"), "{warnings}");
@@ -180,5 +216,8 @@ fn broken_overrides_are_problems_at_their_line() {
 fn a_file_named_after_no_language_is_a_folder_problem() {
     let found = problems(&[("english.ftl", "button-next = Next\n")]);
     assert_eq!(found.len(), 1);
-    assert!(found[0].contains("is not named after a language"), "{found:?}");
+    assert!(
+        found[0].contains("is not named after a language"),
+        "{found:?}"
+    );
 }

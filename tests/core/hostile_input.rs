@@ -9,7 +9,6 @@
 //! The generators map plain integers to fragments from the pools below, so producing
 //! 20,000-character bodies stays cheap and the whole file runs in seconds in a debug build.
 
-use briefbot::locales::Words;
 use briefbot::answer::{Choice, Tag, UserError, MAX_CHOICES};
 use briefbot::briefings::answers as query;
 use briefbot::briefings::search::SearchIndex;
@@ -19,6 +18,7 @@ use briefbot::briefings::{
 };
 use briefbot::config::{self, ConfigError};
 use briefbot::digests::answers;
+use briefbot::locales::Words;
 use briefbot::render::limits::{self, LimitError};
 use briefbot::render::{self, DigestEntry, DigestView, MessagePayload};
 use chrono::{DateTime, TimeZone, Utc};
@@ -1051,7 +1051,10 @@ fn check_payloads(
 // Each query answer, checked with the tolerances its known bugs need and no others.
 
 fn check_brief(lib: &Library, id: Option<&str>) -> Result<(), TestCaseError> {
-    check_payloads(query::brief(&Words::english(), lib, id), &[Known::LongRefusal])
+    check_payloads(
+        query::brief(&Words::english(), lib, id),
+        &[Known::LongRefusal],
+    )
 }
 
 fn check_section(lib: &Library, id: Option<&str>, name: &str) -> Result<(), TestCaseError> {
@@ -1075,7 +1078,8 @@ fn check_search(
     limit: usize,
     max_len: usize,
 ) -> Result<(), TestCaseError> {
-    let answer = query::search(&Words::english(), &fixture().index, q, tag, limit, max_len).map(|p| vec![p]);
+    let answer =
+        query::search(&Words::english(), &fixture().index, q, tag, limit, max_len).map(|p| vec![p]);
     check_payloads(answer, &[Known::SearchTotal])
 }
 
@@ -1215,7 +1219,8 @@ fn named_traversal_ids_stay_inside() {
         }
     }
     // `etc/passwd` inside the folder is the only one `../../etc/passwd` can reach.
-    let inside = query::find_briefing(&Words::english(), &f.library, Some("../../etc/passwd")).unwrap();
+    let inside =
+        query::find_briefing(&Words::english(), &f.library, Some("../../etc/passwd")).unwrap();
     assert_eq!(inside.title, "Inside");
 }
 
@@ -1435,7 +1440,16 @@ fn bug_refusals_naming_what_exists_overflow() {
         .map(|i| format!("Heading {i} {}", "with many words ".repeat(10)))
         .collect();
     let many_headings = Library::from_briefings(vec![briefing("a", "A", &[], &headings)]);
-    fits(query::section(&Words::english(), &many_headings, &catalog(), Some("a"), "whats_next").unwrap_err());
+    fits(
+        query::section(
+            &Words::english(),
+            &many_headings,
+            &catalog(),
+            Some("a"),
+            "whats_next",
+        )
+        .unwrap_err(),
+    );
     let tags: Vec<String> = (0..15)
         .map(|i| format!("{i}-{}", "longtag".repeat(20)))
         .collect();

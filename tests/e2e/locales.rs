@@ -46,7 +46,12 @@ async fn a_french_member_gets_french_refusals_list_titles_and_buttons() {
         "{text}"
     );
 
-    let ix = fake.command("briefings").option("tag", "zzz").locale("fr").send().await;
+    let ix = fake
+        .command("briefings")
+        .option("tag", "zzz")
+        .locale("fr")
+        .send()
+        .await;
     let view = fake.wait_for_answer(&ix, WAIT).await.unwrap();
     assert_eq!(
         view.contents(),
@@ -62,11 +67,21 @@ async fn a_french_member_gets_french_refusals_list_titles_and_buttons() {
     assert_eq!(button_labels(&message), ["Précédent", "Suivant"]);
 
     // The next page answers the clicker in their language too.
-    let next = message["components"][0]["components"][1]["custom_id"].as_str().unwrap();
-    let click = fake.component(next).locale("fr").message(message.clone()).send().await;
+    let next = message["components"][0]["components"][1]["custom_id"]
+        .as_str()
+        .unwrap();
+    let click = fake
+        .component(next)
+        .locale("fr")
+        .message(message.clone())
+        .send()
+        .await;
     let view = fake.wait_for_answer(&click, WAIT).await.unwrap();
     let page = &view.callback.as_ref().unwrap()["data"];
-    assert_eq!(page["embeds"][0]["footer"]["text"], "Page 2 sur 3 · 25 briefings");
+    assert_eq!(
+        page["embeds"][0]["footer"]["text"],
+        "Page 2 sur 3 · 25 briefings"
+    );
     assert_eq!(button_labels(page), ["Précédent", "Suivant"]);
 
     let ix = fake
@@ -86,8 +101,16 @@ async fn a_french_member_gets_french_refusals_list_titles_and_buttons() {
         .locale("fr")
         .send()
         .await;
-    let status = fake.wait_for_answer(&ix, WAIT).await.unwrap().contents().concat();
-    assert!(status.contains("Briefings : 25 chargés, 0 ignorés"), "{status}");
+    let status = fake
+        .wait_for_answer(&ix, WAIT)
+        .await
+        .unwrap()
+        .contents()
+        .concat();
+    assert!(
+        status.contains("Briefings : 25 chargés, 0 ignorés"),
+        "{status}"
+    );
 }
 
 const FRENCH_GUILD_ID: u64 = 910_000_000_000_000_500;
@@ -112,9 +135,18 @@ async fn an_unknown_locale_is_answered_in_english_and_a_french_guild_in_french()
     }
 
     // `xx` has no file and the default guild speaks en-US.
-    let ix = fake.command("section").option("name", "nope").locale("xx").send().await;
+    let ix = fake
+        .command("section")
+        .option("name", "nope")
+        .locale("xx")
+        .send()
+        .await;
     let view = fake.wait_for_answer(&ix, WAIT).await.unwrap();
-    assert!(view.contents()[0].contains("has no nope section"), "{:?}", view.contents());
+    assert!(
+        view.contents()[0].contains("has no nope section"),
+        "{:?}",
+        view.contents()
+    );
 
     // German has no file either, but this guild is French.
     let ix = fake
@@ -172,11 +204,22 @@ async fn digests_post_and_alert_in_their_language() {
         .locale("fr")
         .send()
         .await;
-    let reply = fake.wait_for_answer(&ix, WAIT).await.unwrap().contents().concat();
-    assert!(reply.starts_with("Je n'ai pas pu publier `matin` dans <#"), "{reply}");
+    let reply = fake
+        .wait_for_answer(&ix, WAIT)
+        .await
+        .unwrap()
+        .contents()
+        .concat();
+    assert!(
+        reply.starts_with("Je n'ai pas pu publier `matin` dans <#"),
+        "{reply}"
+    );
     let alerts = fake.channel_messages(SECOND_CHANNEL_ID);
     let alert = alerts.last().unwrap()["content"].as_str().unwrap();
-    assert!(alert.starts_with("⚠️ Le digest `matin` est en pause : channel "), "{alert}");
+    assert!(
+        alert.starts_with("⚠️ Le digest `matin` est en pause : channel "),
+        "{alert}"
+    );
 }
 
 /// An admin's `fr.ftl` rewords one message while the bot runs: the folder watcher reloads it.
@@ -190,7 +233,11 @@ async fn an_edited_locale_file_is_picked_up_without_a_restart() {
     let bot = Bot::start(&fake, &[], &extra).await;
     let ask = || async {
         let ix = fake.command("brief").locale("fr").send().await;
-        fake.wait_for_answer(&ix, WAIT).await.unwrap().contents().concat()
+        fake.wait_for_answer(&ix, WAIT)
+            .await
+            .unwrap()
+            .contents()
+            .concat()
     };
     assert_eq!(ask().await, "Pas encore de briefing.");
 
@@ -207,9 +254,15 @@ async fn an_edited_locale_file_is_picked_up_without_a_restart() {
 
     // A broken edit keeps the running words and says where it is broken.
     write_file(&fr, "no-briefings = Rien { $oops\n");
-    let logged = bot.wait_for_log(|l| l.contains("reload not applied"), WAIT).await;
+    let logged = bot
+        .wait_for_log(|l| l.contains("reload not applied"), WAIT)
+        .await;
     assert!(logged.is_some(), "{}", bot.logs());
-    assert!(bot.logs().contains("fr.ftl:1:28: syntax error"), "{}", bot.logs());
+    assert!(
+        bot.logs().contains("fr.ftl:1:28: syntax error"),
+        "{}",
+        bot.logs()
+    );
     assert_eq!(ask().await, "Rien n'est publié pour l'instant.");
 }
 
@@ -251,7 +304,10 @@ fn check_reports_a_broken_override_with_its_line_and_a_missing_key_as_a_warning(
         stdout.contains("warning: words/de.ftl: `button-previous` is missing; English is used"),
         "{stdout}"
     );
-    assert!(stdout.contains("locales with words: en, fr, de ("), "{stdout}");
+    assert!(
+        stdout.contains("locales with words: en, fr, de ("),
+        "{stdout}"
+    );
 }
 
 /// `/digest add lang` stores the digest's language: its preview is French chrome under the
@@ -270,7 +326,12 @@ async fn a_digest_added_in_french_previews_in_french() {
             .option("lang", lang)
     };
     let ix = add("xx").send().await;
-    let refused = fake.wait_for_answer(&ix, WAIT).await.unwrap().contents().concat();
+    let refused = fake
+        .wait_for_answer(&ix, WAIT)
+        .await
+        .unwrap()
+        .contents()
+        .concat();
     assert_eq!(refused, "I have no words in `xx`. Languages: `en`, `fr`.");
 
     let ix = fake
@@ -284,7 +345,12 @@ async fn a_digest_added_in_french_previews_in_french() {
     assert_eq!(choices[0]["name"], "fr · Français");
 
     let ix = add("fr").send().await;
-    let added = fake.wait_for_answer(&ix, WAIT).await.unwrap().contents().concat();
+    let added = fake
+        .wait_for_answer(&ix, WAIT)
+        .await
+        .unwrap()
+        .contents()
+        .concat();
     assert!(added.starts_with("Digest `soir` created"), "{added}");
     let ix = fake
         .command("digest preview")
@@ -292,7 +358,18 @@ async fn a_digest_added_in_french_previews_in_french() {
         .option("name", "soir")
         .send()
         .await;
-    let preview = fake.wait_for_answer(&ix, WAIT).await.unwrap().contents().concat();
-    assert!(preview.starts_with("Preview (only you see this) · **soir** · <t:"), "{preview}");
-    assert!(preview.ends_with("\nRien de nouveau à publier."), "{preview}");
+    let preview = fake
+        .wait_for_answer(&ix, WAIT)
+        .await
+        .unwrap()
+        .contents()
+        .concat();
+    assert!(
+        preview.starts_with("Preview (only you see this) · **soir** · <t:"),
+        "{preview}"
+    );
+    assert!(
+        preview.ends_with("\nRien de nouveau à publier."),
+        "{preview}"
+    );
 }

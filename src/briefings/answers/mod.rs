@@ -119,7 +119,10 @@ pub fn list_page(
         })
         .collect();
     let title = match &tag {
-        Some(t) => words.t("list-title-tagged", &[("tag", clip(t.as_str(), 100).into())]),
+        Some(t) => words.t(
+            "list-title-tagged",
+            &[("tag", clip(t.as_str(), 100).into())],
+        ),
         None => words.text("list-title"),
     };
     // The words may come from an admin's file: keep them within Discord's limits too.

@@ -77,7 +77,14 @@ fn path_like_ids_never_leave_the_library() {
 #[test]
 fn missing_section_lists_the_ones_there_are() {
     let lib = library(1);
-    let err = section(&en(), &lib, &SectionCatalog::default(), None, "whats_happening").unwrap_err();
+    let err = section(
+        &en(),
+        &lib,
+        &SectionCatalog::default(),
+        None,
+        "whats_happening",
+    )
+    .unwrap_err();
     assert_eq!(
         err.0,
         "“Story 1” has no What's Happening? section. It has: What's Next?."
@@ -206,8 +213,14 @@ fn a_french_member_reads_french_refusals_titles_and_buttons() {
     let lib = library(23);
     let page = list_page(&fr, &lib, Some("even"), 1, 10).unwrap();
     let embed = &page.embeds[0];
-    assert_eq!(embed.title.as_deref(), Some("Briefings avec le mot-clé #even"));
-    assert_eq!(embed.footer.as_ref().unwrap().text, "Page 1 sur 2 · 11 briefings");
+    assert_eq!(
+        embed.title.as_deref(),
+        Some("Briefings avec le mot-clé #even")
+    );
+    assert_eq!(
+        embed.footer.as_ref().unwrap().text,
+        "Page 1 sur 2 · 11 briefings"
+    );
     let labels: Vec<&str> = page.components[0]
         .components
         .iter()
@@ -215,8 +228,18 @@ fn a_french_member_reads_french_refusals_titles_and_buttons() {
         .collect();
     assert_eq!(labels, ["Précédent", "Suivant"]);
     let err = find_briefing(&fr, &lib, Some("nope")).unwrap_err();
-    assert!(err.0.starts_with("Je ne trouve pas de briefing nommé `nope`."), "{err}");
-    let err = section(&fr, &library(1), &SectionCatalog::default(), None, "whats_happening");
+    assert!(
+        err.0
+            .starts_with("Je ne trouve pas de briefing nommé `nope`."),
+        "{err}"
+    );
+    let err = section(
+        &fr,
+        &library(1),
+        &SectionCatalog::default(),
+        None,
+        "whats_happening",
+    );
     assert_eq!(
         err.unwrap_err().0,
         "« Story 1 » n'a pas de section What's Happening?. Ses sections : What's Next?."

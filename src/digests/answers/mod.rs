@@ -14,9 +14,9 @@ pub use replies::{
 };
 
 use crate::answer::UserError;
-use crate::locales::{Locales, Words};
 use crate::briefings::SectionCatalog;
 use crate::digests::schedule::{parse_timezone, Schedule, ScheduleError};
+use crate::locales::{Locales, Words};
 use crate::render::truncate;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -64,7 +64,10 @@ pub fn check_name<'a>(words: &Words, name: &'a str) -> Result<&'a str, UserError
     }
     Err(UserError::new(words.t(
         "digest-bad-name",
-        &[("name", echo(name, 60).into()), ("max", MAX_NAME_LEN.into())],
+        &[
+            ("name", echo(name, 60).into()),
+            ("max", MAX_NAME_LEN.into()),
+        ],
     )))
 }
 
@@ -95,7 +98,10 @@ fn explain_schedule(words: &Words, e: ScheduleError) -> UserError {
     UserError::new(match e {
         ScheduleError::InvalidCron { expr, reason } => words.t(
             "digest-bad-schedule",
-            &[("schedule", echo(&expr, 100).into()), ("reason", reason.into())],
+            &[
+                ("schedule", echo(&expr, 100).into()),
+                ("reason", reason.into()),
+            ],
         ),
         ScheduleError::UnknownTimeZone {
             name,
@@ -159,7 +165,10 @@ fn unknown_section(words: &Words, item: &str, catalog: &SectionCatalog) -> UserE
     let known: Vec<String> = catalog.keys().map(|k| format!("`{k}`")).collect();
     UserError::new(words.t(
         "digest-unknown-section",
-        &[("section", echo(item, 80).into()), ("known", known.join(", ").into())],
+        &[
+            ("section", echo(item, 80).into()),
+            ("known", known.join(", ").into()),
+        ],
     ))
 }
 
@@ -179,7 +188,10 @@ pub fn check_lang(
             let known: Vec<String> = locales.tags().map(|t| format!("`{t}`")).collect();
             Err(UserError::new(words.t(
                 "digest-unknown-lang",
-                &[("lang", echo(lang, 20).into()), ("known", known.join(", ").into())],
+                &[
+                    ("lang", echo(lang, 20).into()),
+                    ("known", known.join(", ").into()),
+                ],
             )))
         }
     }

@@ -3,9 +3,9 @@
 
 use super::{echo, explain_schedule, prose};
 use crate::answer::UserError;
-use crate::locales::Words;
 use crate::digests::schedule::Schedule;
 use crate::digests::scheduler::{DeliveryOutcome, DigestStatus, SchedulerError};
+use crate::locales::Words;
 use crate::render::limits::{CONTENT, EMBED_FIELDS, EMBED_TOTAL, FIELD_NAME, FIELD_VALUE};
 use crate::render::{truncate, Embed, EmbedField, EmbedFooter, MessagePayload};
 use crate::store::StoreError;
@@ -76,7 +76,10 @@ pub fn list_payload(words: &Words, statuses: &[DigestStatus]) -> MessagePayload 
     let count = ("count", statuses.len().into());
     let footer = match hidden {
         0 => words.t("digest-list-footer", &[count]),
-        _ => words.t("digest-list-footer-hidden", &[count, ("hidden", hidden.into())]),
+        _ => words.t(
+            "digest-list-footer-hidden",
+            &[count, ("hidden", hidden.into())],
+        ),
     };
     // Within the room kept for it above, whatever an admin's file says.
     let footer = truncate(&footer, 80).into_owned();
@@ -196,7 +199,10 @@ pub fn resumed_text(
     already: bool,
 ) -> String {
     let next = match next {
-        Some(t) => words.t("digest-next-post", &[("at", t.timestamp().to_string().into())]),
+        Some(t) => words.t(
+            "digest-next-post",
+            &[("at", t.timestamp().to_string().into())],
+        ),
         None => words.text("digest-no-next-post"),
     };
     let key = if already {
@@ -210,7 +216,10 @@ pub fn resumed_text(
 /// Marks the first message of a preview as one, when that still fits Discord's limit.
 pub fn label_preview(words: &Words, payloads: &mut [MessagePayload]) {
     if let Some(first) = payloads.first_mut() {
-        let labelled = words.t("digest-preview", &[("content", first.content.as_str().into())]);
+        let labelled = words.t(
+            "digest-preview",
+            &[("content", first.content.as_str().into())],
+        );
         if labelled.chars().count() <= CONTENT {
             first.content = labelled;
         }

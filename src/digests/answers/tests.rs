@@ -1,9 +1,9 @@
 use super::*;
-use crate::locales::Words;
 use crate::answer::{Choice, MAX_CHOICES};
 use crate::config::{CatchUp, ScheduleConfig, WhenEmpty};
 use crate::digests::scheduler::{DeliveryOutcome, DigestStatus, SchedulerError};
 use crate::digests::{DigestSource, DigestSpec};
+use crate::locales::Words;
 use crate::render::limits;
 use crate::render::MessagePayload;
 use crate::store::StoreError;
@@ -207,7 +207,14 @@ fn the_add_reply_lists_three_fire_times_with_the_zone() {
          - <t:1741503600:F> (2025-03-09 03:00:00 EDT, America/New_York)\n\
          - <t:1741588200:F> (2025-03-10 02:30:00 EDT, America/New_York)"
     );
-    let text = added_text(&en(), "m", 10, &s, at("2025-03-08T12:00:00Z"), Some("sah`el"));
+    let text = added_text(
+        &en(),
+        "m",
+        10,
+        &s,
+        at("2025-03-08T12:00:00Z"),
+        Some("sah`el"),
+    );
     assert!(text.ends_with("No briefing is tagged `sah'el` yet, so it posts nothing until one is."));
 }
 
@@ -321,12 +328,18 @@ fn name_choices_are_the_guild_digests_prefix_first() {
 
 #[test]
 fn refusals_explain_and_internal_failures_stay_internal() {
-    let config = explain_refusal(&en(), &SchedulerError::ConfigDigest("weekly".into()), "weekly");
+    let config = explain_refusal(
+        &en(),
+        &SchedulerError::ConfigDigest("weekly".into()),
+        "weekly",
+    );
     assert!(config
         .unwrap()
         .0
         .contains("defined in the bot's config file"));
-    assert!(duplicate_name(&en(), "morning").0.contains("already exists"));
+    assert!(duplicate_name(&en(), "morning")
+        .0
+        .contains("already exists"));
     let db = SchedulerError::Store(StoreError::Task("disk I/O error at /var/lib/x.db".into()));
     assert_eq!(explain_refusal(&en(), &db, "x"), None);
     let missing = no_such_digest(&en(), "`<@&1>`", &["a".into(), "b".into()]).0;
@@ -346,7 +359,10 @@ fn send_now_outcomes_read_as_sentences() {
         paused: true,
     };
     assert!(send_now_text(&en(), "morning", 10, &gone).contains("The digest is paused"));
-    assert!(send_now_text(&en(), "morning", 10, &DeliveryOutcome::SkippedEmpty).starts_with("Nothing new"));
+    assert!(
+        send_now_text(&en(), "morning", 10, &DeliveryOutcome::SkippedEmpty)
+            .starts_with("Nothing new")
+    );
 }
 
 #[test]
@@ -355,7 +371,9 @@ fn small_answers() {
         .unwrap_err()
         .0
         .contains("@everyone"));
-    assert!(check_mention_role(&en(), Some(2), 1).is_ok() && check_mention_role(&en(), None, 1).is_ok());
+    assert!(
+        check_mention_role(&en(), Some(2), 1).is_ok() && check_mention_role(&en(), None, 1).is_ok()
+    );
     assert!(paused_text(&en(), "m", true).contains("already paused"));
     let next = Some(at("2025-06-04T08:00:00Z"));
     assert_eq!(

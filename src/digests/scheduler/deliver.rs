@@ -221,7 +221,10 @@ async fn fail(
         .await?;
     let paused = matches!(error, PostError::Gone { .. });
     let words = inner.alert_words(spec);
-    let (name, error_arg) = (("name", spec.name.as_str().into()), ("error", text.as_str().into()));
+    let (name, error_arg) = (
+        ("name", spec.name.as_str().into()),
+        ("error", text.as_str().into()),
+    );
     let notice = if paused {
         tracing::error!(error = %text, attempts, "channel gone or forbidden; digest paused");
         changes::pause(inner, &spec.key, &text).await?;

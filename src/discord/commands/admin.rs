@@ -4,9 +4,9 @@
 use crate::answer::UserError;
 use crate::app::{self, Reload};
 use crate::discord::language::words;
-use crate::locales::Words;
 use crate::discord::reply::{answer, ephemeral, record, Target};
 use crate::discord::state::{Ctx, Error};
+use crate::locales::Words;
 
 /// Administration of briefbot
 #[poise::command(
@@ -65,7 +65,12 @@ pub async fn status(ctx: Ctx<'_>) -> Result<(), Error> {
     ));
     let latency = latency.map_or_else(
         || words.text("status-not-measured"),
-        |l| words.t("status-latency", &[("ms", l.as_millis().to_string().into())]),
+        |l| {
+            words.t(
+                "status-latency",
+                &[("ms", l.as_millis().to_string().into())],
+            )
+        },
     );
     let incident = |i: Option<crate::metrics::Incident>| {
         i.map_or_else(

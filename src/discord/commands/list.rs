@@ -6,8 +6,8 @@ use crate::briefings::answers;
 use crate::discord::http::callback::UPDATE_MESSAGE;
 use crate::discord::language::words;
 use crate::discord::reply::{answer, ephemeral, Target};
-use crate::locales::Words;
 use crate::discord::state::{Ctx, Data, Error};
+use crate::locales::Words;
 
 /// The briefings, newest first
 #[poise::command(slash_command, guild_only)]

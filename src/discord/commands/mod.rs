@@ -67,7 +67,9 @@ fn localize(command: &mut Command, parent: &str, locales: &Arc<Locales>) {
     for (locale, words) in localizations(locales) {
         if words.has(&key) {
             let text = words.text(&key);
-            command.description_localizations.insert(locale.into(), text);
+            command
+                .description_localizations
+                .insert(locale.into(), text);
         }
         if let Some(name) = words.attribute(&key, "name") {
             command.name_localizations.insert(locale.into(), name);
@@ -79,7 +81,9 @@ fn localize(command: &mut Command, parent: &str, locales: &Arc<Locales>) {
 }
 
 /// The Discord locales some file other than English serves, with its words.
-fn localizations(locales: &Arc<Locales>) -> impl Iterator<Item = (&'static str, crate::locales::Words)> + '_ {
+fn localizations(
+    locales: &Arc<Locales>,
+) -> impl Iterator<Item = (&'static str, crate::locales::Words)> + '_ {
     DISCORD_LOCALES
         .iter()
         .map(|l| (*l, locales.words(&[Some(l)])))
@@ -108,15 +112,36 @@ mod tests {
         assert!(all.len() > 15);
         for c in all {
             let described = c.description.as_deref().unwrap_or("");
-            assert!(!described.is_empty() && !described.starts_with("cmd-"), "{}", c.name);
-            assert!(c.name_localizations.contains_key("fr"), "{} has no French name", c.name);
+            assert!(
+                !described.is_empty() && !described.starts_with("cmd-"),
+                "{}",
+                c.name
+            );
+            assert!(
+                c.name_localizations.contains_key("fr"),
+                "{} has no French name",
+                c.name
+            );
             assert!(c.description_localizations.contains_key("fr"), "{}", c.name);
-            assert!(!c.name_localizations.contains_key("en-US"), "English is the default");
+            assert!(
+                !c.name_localizations.contains_key("en-US"),
+                "English is the default"
+            );
             for p in &c.parameters {
                 let described = p.description.as_deref().unwrap_or("");
                 assert!(!described.starts_with("cmd-"), "{} {}", c.name, p.name);
-                assert!(p.name_localizations.contains_key("fr"), "{} {}", c.name, p.name);
-                assert!(p.description_localizations.contains_key("fr"), "{} {}", c.name, p.name);
+                assert!(
+                    p.name_localizations.contains_key("fr"),
+                    "{} {}",
+                    c.name,
+                    p.name
+                );
+                assert!(
+                    p.description_localizations.contains_key("fr"),
+                    "{} {}",
+                    c.name,
+                    p.name
+                );
             }
         }
         let next = commands.iter().find(|c| c.name == "whats-next").unwrap();

@@ -17,8 +17,8 @@ use crate::discord::state::{Ctx, Error};
 use crate::render::MessagePayload;
 use crate::store::NewDigest;
 use chrono::Utc;
-use std::sync::Arc;
 use poise::serenity_prelude::{self as serenity, AutocompleteChoice};
+use std::sync::Arc;
 use support::{
     answer_soon, channel_facts, find, finish, moderated_guild, refusal, text, with_digest,
 };
@@ -85,8 +85,7 @@ pub async fn add(
         let name = answers::check_name(&words, &name)?;
         let default_zone = config.schedule.default_timezone;
         let zone = timezone.as_deref();
-        let schedule =
-            answers::check_schedule(&words, &schedule, zone, default_zone, Utc::now())?;
+        let schedule = answers::check_schedule(&words, &schedule, zone, default_zone, Utc::now())?;
         let sections = answers::parse_sections(&words, sections.as_deref(), &config.sections)?;
         answers::check_mention_role(&words, mention_role, guild)?;
         let lang = answers::check_lang(&words, &config.locales, lang.as_deref())?;
