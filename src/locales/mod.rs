@@ -7,6 +7,7 @@
 //! then the guild's, then English); answers take a `&Words` and never know where it came from.
 //! A message a language lacks is said in English.
 
+mod check;
 mod load;
 #[cfg(test)]
 mod tests;
