@@ -16,8 +16,10 @@ pub struct Invocation {
     pub _in_flight: super::state::InFlight,
 }
 
-/// A message only the caller sees.
+/// A message only the caller sees, cut to fit one message (its words may come from an
+/// admin's locale file).
 pub fn ephemeral(text: impl Into<String>) -> MessagePayload {
+    let text = crate::answer::clip(&text.into(), crate::render::limits::CONTENT);
     let mut p = MessagePayload::with_content(text);
     p.add_flag(EPHEMERAL);
     p

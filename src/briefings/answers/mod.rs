@@ -203,9 +203,11 @@ pub fn search(
         .map_err(|_| UserError::new(words.text("search-unavailable")))?;
     let shown_query = clip(&sanitize(query), 100);
     if hits.is_empty() {
-        return Ok(MessagePayload::with_content(
-            words.t("search-no-match", &[("query", shown_query.into())]),
-        ));
+        let text = words.t("search-no-match", &[("query", shown_query.into())]);
+        return Ok(MessagePayload::with_content(clip(
+            &text,
+            render::limits::CONTENT,
+        )));
     }
     let fields = hits
         .iter()

@@ -45,8 +45,9 @@ pub fn all(locales: &Arc<Locales>) -> Vec<Command> {
 }
 
 /// Descriptions and localized names from the `cmd-…` messages: `cmd-digest-add` describes
-/// `/digest add`, `cmd-digest-add-opt-name` its `name` option. The canonical (English) names
-/// stay those in the code, which the rest of the bot matches on.
+/// `/digest add`, `cmd-digest-add-opt-name` its `name` option. They replace the `///` and
+/// `#[description]` texts of the code, which document it. The canonical (English) names stay
+/// those in the code, which the rest of the bot matches on.
 fn localize(command: &mut Command, parent: &str, locales: &Arc<Locales>) {
     let key = format!("{parent}-{}", command.name);
     let english = locales.english();
