@@ -113,6 +113,7 @@ fn new_digest(i: u64, schedule: &str, zone: &str) -> NewDigest {
         only_new: true,
         when_empty: WhenEmpty::Skip,
         created_by: 1,
+        lang: None,
     }
 }
 

@@ -5,9 +5,10 @@
 //! `render` turns briefings into Discord message payloads within Discord's limits. `digests`
 //! computes fire times, chooses what each delivery carries and runs one timer over every
 //! digest, recording each delivery in `store` (SQLite) so none is lost or doubled. `answer`
-//! holds what every answer shares (refusals, choices, tags). `app` wires the running bot:
-//! start-up, reload, signals and the ops endpoint. `discord` is the only module that knows
-//! serenity and poise; everything else is tested with plain values. `cli` is the command line.
+//! holds what every answer shares (refusals, choices, tags); `locales` the words it says them
+//! with, per language. `app` wires the running bot: start-up, reload, signals and the ops
+//! endpoint. `discord` is the only module that knows serenity and poise; everything else is
+//! tested with plain values. `cli` is the command line.
 
 pub mod answer;
 pub mod app;
@@ -16,6 +17,7 @@ pub mod cli;
 pub mod config;
 pub mod digests;
 pub mod discord;
+pub mod locales;
 pub mod metrics;
 pub mod render;
 pub mod store;

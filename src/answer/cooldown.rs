@@ -1,6 +1,7 @@
 //! A per-user cooldown shared by the query commands, so one member cannot flood a channel with
 //! briefings. Memory stays bounded: entries older than the period are forgotten.
 
+use crate::locales::Words;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
@@ -49,9 +50,9 @@ impl Cooldowns {
 }
 
 /// "try again in 3 s": whole seconds, rounded up, never 0.
-pub fn wait_text(wait: Duration) -> String {
-    let secs = wait.as_millis().div_ceil(1000).max(1);
-    format!("You're going a bit fast. Try again in {secs} s.")
+pub fn wait_text(words: &Words, wait: Duration) -> String {
+    let secs = wait.as_millis().div_ceil(1000).max(1) as usize;
+    words.t("cooldown", &[("seconds", secs.into())])
 }
 
 #[cfg(test)]
@@ -67,7 +68,7 @@ mod tests {
         let wait = c.try_use(1, t0 + Duration::from_millis(500)).unwrap_err();
         assert_eq!(wait, Duration::from_millis(2500));
         assert_eq!(
-            wait_text(wait),
+            wait_text(&Words::english(), wait),
             "You're going a bit fast. Try again in 3 s."
         );
         assert!(c.try_use(1, t0 + Duration::from_secs(3)).is_ok());

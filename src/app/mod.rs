@@ -94,6 +94,7 @@ pub async fn run(mut config: Config, config_path: PathBuf, token: String) -> any
     let api = discord::Api::connect(&config.discord, &token).await?;
     discord::resolve_digest_guilds(&api.rest, &mut config).await;
     let config = Arc::new(config);
+    log_locale_warnings(&config);
 
     // The database is opened before connecting: a bad path should stop the bot at once.
     let store = AsyncStore::open(config.storage.path.clone()).await?;
@@ -130,7 +131,8 @@ pub async fn run(mut config: Config, config_path: PathBuf, token: String) -> any
     let mut bot = discord::Bot::build(Arc::clone(&app), api, &token).await?;
 
     let _watchers = if config.briefings.watch {
-        Some((watch::briefings(&app)?, watch::config(&app)?))
+        let locales = watch::locales(&app)?;
+        Some((watch::briefings(&app)?, watch::config(&app)?, locales))
     } else {
         None
     };
@@ -163,6 +165,14 @@ pub async fn run(mut config: Config, config_path: PathBuf, token: String) -> any
     result.context("the gateway connection failed")?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Keys a language lacks (said in English) and keys no one uses: worth an admin's look, not a
+/// reason to stop.
+fn log_locale_warnings(config: &Config) {
+    for warning in config.locales.warnings() {
+        tracing::warn!(%warning, "locale file");
+    }
 }
 
 async fn wait_for_signal() {

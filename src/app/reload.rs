@@ -64,6 +64,7 @@ async fn reload_everything(app: &App) -> Result<String, String> {
         }
         Err(e) => return Err(format!("Config not reloaded: {e}")),
     };
+    super::log_locale_warnings(&config);
     let old = app.content();
     let content = load_content(Arc::clone(&config), Arc::clone(&old)).await?;
     let mut summary = content.changes_since(&old);
@@ -76,6 +77,13 @@ async fn reload_everything(app: &App) -> Result<String, String> {
     }
     if config.discord != old_config.discord {
         summary.push_str("\nChanges to [discord] take effect after a restart.");
+    }
+    let warnings = config.locales.warnings().len();
+    if warnings > 0 {
+        summary.push_str(&format!(
+            "\nLocales: {warnings} warning(s), such as missing keys said in English (see the logs \
+             or `briefbot check`)."
+        ));
     }
     app.set_config(config);
     app.set_content(content);

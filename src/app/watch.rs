@@ -1,5 +1,5 @@
-//! Watches the briefings folder and the config file and reloads, debounced, when something
-//! changed. Editors save in several steps (temp file, rename, chmod); waiting for a quiet
+//! Watches the briefings folder, the config file and the locales folder and reloads, debounced,
+//! when something changed. Editors save in several steps (temp file, rename, chmod); waiting for a quiet
 //! moment turns that burst into one reload.
 
 use super::{reload, App, Reload};
@@ -56,6 +56,24 @@ pub(super) fn briefings(app: &Arc<App>) -> anyhow::Result<notify::RecommendedWat
         }
     })
     .with_context(|| format!("cannot watch the briefings folder `{}`", dir.display()))
+}
+
+/// Watches the `[locales] dir` folder, if the config names one: an edit reloads the config
+/// with it (a broken file keeps the running words and logs why).
+pub(super) fn locales(app: &Arc<App>) -> anyhow::Result<Option<notify::RecommendedWatcher>> {
+    let Some(dir) = app.config().locales.dir().map(Path::to_path_buf) else {
+        return Ok(None);
+    };
+    let app = Arc::clone(app);
+    let watcher = watch_folder(&dir, move || {
+        let app = Arc::clone(&app);
+        async move {
+            let _ = reload(&app, Reload::Everything, "locales folder changed").await;
+        }
+    });
+    let watcher =
+        watcher.with_context(|| format!("cannot watch the locales folder `{}`", dir.display()))?;
+    Ok(Some(watcher))
 }
 
 /// Watches the config file's folder: an edit reloads the config (digests included) and the

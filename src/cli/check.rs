@@ -52,6 +52,21 @@ pub fn run(args: &ConfigArg, out: &mut dyn Write) -> anyhow::Result<Outcome> {
         config.source.display(),
         config.digests.len()
     )?;
+    // Missing keys are said in English: worth fixing, not a reason to fail a deploy.
+    let locales = &config.locales;
+    for warning in locales.warnings() {
+        writeln!(out, "warning: {warning}")?;
+    }
+    let tags: Vec<&str> = locales.tags().collect();
+    let from = locales
+        .dir()
+        .map_or_else(String::new, |d| format!(" with {}", d.display()));
+    writeln!(
+        out,
+        "locales{from}: {} ({} warning(s))",
+        tags.join(", "),
+        locales.warnings().len()
+    )?;
     writeln!(
         out,
         "briefings {}: {} loaded, {} skipped, {} tag(s)",

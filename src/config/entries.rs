@@ -8,6 +8,7 @@ use super::validate::Checker;
 use super::{DigestConfig, GuildConfig, ScheduleConfig, WhenEmpty};
 use crate::briefings::{SectionCatalog, SectionKey};
 use crate::digests::schedule::Schedule;
+use crate::locales::Locales;
 use std::collections::HashMap;
 use toml::Spanned;
 
@@ -114,11 +115,12 @@ impl Checker<'_> {
         raw: &Tables<RawDigest>,
         defaults: &ScheduleConfig,
         catalog: &SectionCatalog,
+        locales: Option<&Locales>,
     ) -> Vec<DigestConfig> {
         let mut names = HashMap::new();
         raw.0
             .iter()
-            .filter_map(|d| self.digest(d, &mut names, defaults, catalog))
+            .filter_map(|d| self.digest(d, &mut names, defaults, catalog, locales))
             .collect()
     }
 
@@ -128,6 +130,7 @@ impl Checker<'_> {
         names: &mut HashMap<String, usize>,
         defaults: &ScheduleConfig,
         catalog: &SectionCatalog,
+        locales: Option<&Locales>,
     ) -> Option<DigestConfig> {
         let d = entry.get_ref();
         let name = self.digest_name(entry, names);
@@ -170,6 +173,7 @@ impl Checker<'_> {
         let mention_role = d.mention_role.as_ref().and_then(|id| self.id(id));
         let catch_up = self.choice(d.catch_up.as_ref(), "catch_up");
         let grace = d.grace.as_ref().and_then(|g| self.duration(g));
+        let lang = d.lang.as_ref().and_then(|l| self.digest_lang(l, locales));
         Some(DigestConfig {
             name: name?,
             channel_id: channel_id?,
@@ -185,7 +189,27 @@ impl Checker<'_> {
             mention_role,
             catch_up: catch_up.unwrap_or(defaults.catch_up),
             grace: grace.unwrap_or(defaults.grace),
+            lang,
         })
+    }
+
+    /// The tag of the locale a digest's `lang` names (`en-US` is served by `en`); unchecked
+    /// when the locales themselves could not be loaded.
+    fn digest_lang(&mut self, raw: &Text, locales: Option<&Locales>) -> Option<String> {
+        let wanted = raw.get_ref();
+        let Some(locales) = locales else {
+            return Some(wanted.clone());
+        };
+        if let Some(tag) = locales.resolve(wanted) {
+            return Some(tag.to_string());
+        }
+        let message = format!(
+            "no locale for `lang = \"{wanted}\"`: languages are {} (add `{wanted}.ftl` to the \
+             [locales] folder for another)",
+            quoted_list(locales.tags())
+        );
+        self.report(&raw.span(), message);
+        None
     }
 
     /// The digest's name, checked and unique (ignoring case, as slash-command users type it).

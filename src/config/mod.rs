@@ -15,13 +15,16 @@ mod tests;
 
 use crate::briefings::{SectionCatalog, SectionKey};
 use crate::digests::schedule::Schedule;
+use crate::locales::Locales;
 use chrono_tz::Tz;
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 pub use report::known_keys;
+pub(crate) use report::problem_at;
 
 /// The file used when neither `--config` nor `BRIEFBOT_CONFIG` names one.
 pub const DEFAULT_PATH: &str = "config.toml";
@@ -47,6 +50,9 @@ pub struct Config {
     /// `None` when there is no `[ops]` table: no health or metrics endpoint is served.
     pub ops: Option<OpsConfig>,
     pub limits: LimitsConfig,
+    /// The shipped languages with the `[locales] dir` files over them, loaded with the config
+    /// so that a reload picks up their edits too.
+    pub locales: Arc<Locales>,
 }
 
 impl Config {
@@ -171,6 +177,9 @@ pub struct DigestConfig {
     pub mention_role: Option<u64>,
     pub catch_up: CatchUp,
     pub grace: Duration,
+    /// The language its posts are in, as a tag there is a locale for; `None` follows the
+    /// guild's locale.
+    pub lang: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -35,6 +35,7 @@ pub(super) struct RawConfig {
     pub ops: Option<RawOps>,
     #[serde(default)]
     pub limits: RawLimits,
+    pub locales: Option<RawLocales>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -116,12 +117,19 @@ pub(super) struct RawDigest {
     pub mention_role: Option<Spanned<RawId>>,
     pub catch_up: Option<Text>,
     pub grace: Option<Text>,
+    pub lang: Option<Text>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawOps {
     pub listen: Option<Text>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawLocales {
+    pub dir: Option<Text>,
 }
 
 #[derive(Debug, Default, Deserialize)]

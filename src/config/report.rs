@@ -11,7 +11,7 @@ use std::path::Path;
 const MAX_LISTED_KEYS: usize = 10;
 
 /// A problem at byte `offset` of `text`.
-pub(super) fn problem_at(path: &Path, text: &str, offset: usize, message: String) -> Problem {
+pub(crate) fn problem_at(path: &Path, text: &str, offset: usize, message: String) -> Problem {
     let (line, col) = line_col(text, offset);
     Problem {
         path: path.to_path_buf(),

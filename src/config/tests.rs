@@ -27,7 +27,8 @@ fn rejects_with_line_col_and_reason() {
     let cases: Vec<(&str, String, Vec<&str>)> = vec![
         ("unknown top-level key", "colour = 1".into(), vec![
             "1:1: unknown field `colour`, expected one of `discord`, `briefings`, `storage`, \
-             `permissions`, `schedule`, `sections`, `guild`, `digest`, `ops`, `limits`",
+             `permissions`, `schedule`, `sections`, `guild`, `digest`, `ops`, `limits`, … \
+             (11 keys, all in config.toml.example)",
         ]),
         ("misplaced key", "token_env = \"TOKEN\"".into(), vec![
             "1:1: unknown field `token_env` here, it belongs in `[discord]`",
@@ -47,7 +48,7 @@ fn rejects_with_line_col_and_reason() {
         ("long key list is cut short", digest("colour = 1"), vec![
             "5:1: unknown field `colour`, expected one of `name`, `channel_id`, `guild_id`, \
              `schedule`, `timezone`, `sections`, `tags`, `max_briefings`, `only_new`, \
-             `when_empty`, … (14 keys, all in config.toml.example)",
+             `when_empty`, … (15 keys, all in config.toml.example)",
         ]),
         ("wrong type: list", "[discord]\nguild_ids = \"123\"".into(), vec![
             "2:13: expected a list of ids, found a string",
@@ -349,9 +350,61 @@ fn known_keys_are_read_from_the_raw_structs() {
         "digest.mention_role",
         "ops.listen",
         "limits.page_size",
+        "locales.dir",
+        "digest.lang",
     ] {
         assert!(keys.iter().any(|k| k == key), "{key} missing from {keys:?}");
     }
     assert!(!keys.iter().any(|k| k == "discord" || k == "sections"));
-    assert_eq!(keys.len(), 39);
+    assert_eq!(keys.len(), 41);
+}
+
+#[test]
+fn a_digest_lang_names_a_locale_there_is() {
+    let config = valid(&format!("{DIGEST}lang = \"fr-CA\"\n"));
+    assert_eq!(
+        config.digests[0].lang.as_deref(),
+        Some("fr"),
+        "served by fr"
+    );
+    assert_eq!(valid(DIGEST).digests[0].lang, None, "follows the guild");
+    assert_eq!(
+        problems(&format!("{DIGEST}lang = \"de\"\n")),
+        [
+            "5:8: no locale for `lang = \"de\"`: languages are `en`, `fr` (add `de.ftl` to the \
+          [locales] folder for another)"
+        ]
+    );
+}
+
+#[test]
+fn the_locales_folder_is_relative_to_the_config_and_its_problems_name_their_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let words = dir.path().join("words");
+    std::fs::create_dir(&words).unwrap();
+    std::fs::write(words.join("de.ftl"), "button-next = Weiter\n").unwrap();
+    let path = dir.path().join("config.toml");
+    let text = format!("[locales]\ndir = \"words\"\n\n{DIGEST}lang = \"de\"\n");
+    let config = parse(&text, &path).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(config.locales.dir(), Some(words.as_path()));
+    assert_eq!(config.digests[0].lang.as_deref(), Some("de"));
+
+    std::fs::write(words.join("fr.ftl"), "button-next = { $page\n").unwrap();
+    let error = parse(&text, &path).unwrap_err();
+    let fr = words.join("fr.ftl");
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "{}:1:22: syntax error: Expected a token starting with \"}}\"",
+            fr.display()
+        )
+    );
+
+    let missing = "[locales]\ndir = \"nowhere\"\n";
+    let found = problems(missing);
+    assert_eq!(found.len(), 1);
+    assert!(
+        found[0].starts_with("2:7: cannot read the locales folder `nowhere`"),
+        "{found:?}"
+    );
 }

@@ -2,10 +2,11 @@
 //! records its problem, falling back to a stand-in so later checks still run (a bad time zone
 //! does not hide a bad cron expression); a config is returned only when nothing failed.
 
-use super::raw::{IdList, IntOrStr, RawConfig, RawDiscord, RawId, Text};
+use super::raw::{IdList, IntOrStr, RawConfig, RawDiscord, RawId, RawLocales, Text};
 use super::report::{did_you_mean, line_col, problem_at, quoted_list};
 use super::*;
 use crate::digests::schedule::parse_timezone;
+use crate::locales::{is_lang_tag, LoadProblem, Locales};
 use std::ops::{Range, RangeInclusive};
 use toml::Spanned;
 
@@ -27,6 +28,7 @@ pub(super) fn validate(raw: RawConfig, text: &str, path: &Path) -> Result<Config
         text,
         path,
         problems: Vec::new(),
+        elsewhere: Vec::new(),
     };
     let base = path.parent().unwrap_or(Path::new(""));
     let discord = c.discord(&raw.discord);
@@ -54,7 +56,12 @@ pub(super) fn validate(raw: RawConfig, text: &str, path: &Path) -> Result<Config
     };
     let sections = c.sections(&raw.sections);
     let guilds = c.guilds(&raw.guild);
-    let digests = c.digests(&raw.digest, &schedule, &sections);
+    let before = c.problems.len();
+    let locales = c.locales(raw.locales.as_ref(), base);
+    // Broken locale files are reported on their own, not again as every `lang` naming them.
+    let loaded = c.problems.len() == before && c.elsewhere.is_empty();
+    let known_langs = loaded.then_some(&*locales);
+    let digests = c.digests(&raw.digest, &schedule, &sections, known_langs);
     let ops = raw.ops.as_ref().map(|ops| OpsConfig {
         listen: c.listen(ops.listen.as_ref()),
     });
@@ -66,8 +73,9 @@ pub(super) fn validate(raw: RawConfig, text: &str, path: &Path) -> Result<Config
         search_results: c.count(l.search_results.as_ref(), "search_results", LIST_LEN, 5),
         page_size: c.count(l.page_size.as_ref(), "page_size", LIST_LEN, 10),
     };
-    if !c.problems.is_empty() {
+    if !c.problems.is_empty() || !c.elsewhere.is_empty() {
         c.problems.sort_by_key(|p| (p.line, p.col));
+        c.problems.append(&mut c.elsewhere);
         return Err(c.problems);
     }
     Ok(Config {
@@ -82,6 +90,7 @@ pub(super) fn validate(raw: RawConfig, text: &str, path: &Path) -> Result<Config
         digests,
         ops,
         limits,
+        locales,
     })
 }
 
@@ -111,6 +120,8 @@ pub(super) struct Checker<'a> {
     text: &'a str,
     path: &'a Path,
     problems: Vec<Problem>,
+    /// Problems in the files the config names (locale files), listed after its own.
+    elsewhere: Vec<Problem>,
 }
 
 impl Checker<'_> {
@@ -183,6 +194,30 @@ impl Checker<'_> {
         match value {
             ":memory:" => PathBuf::from(value),
             _ => base.join(value),
+        }
+    }
+
+    /// The shipped locales with the `[locales] dir` files over them. A problem in a file is
+    /// reported at its own place; a problem with the folder, at `dir`.
+    fn locales(&mut self, raw: Option<&RawLocales>, base: &Path) -> Arc<Locales> {
+        let Some(dir) = raw.and_then(|l| l.dir.as_ref()) else {
+            return Locales::shipped();
+        };
+        if dir.get_ref().trim().is_empty() {
+            self.report(&dir.span(), "`dir` must not be empty".to_string());
+            return Locales::shipped();
+        }
+        match Locales::load(Some(&base.join(dir.get_ref()))) {
+            Ok(locales) => Arc::new(locales),
+            Err(problems) => {
+                for problem in problems {
+                    match problem {
+                        LoadProblem::Folder(message) => self.report(&dir.span(), message),
+                        LoadProblem::File(problem) => self.elsewhere.push(problem),
+                    }
+                }
+                Locales::shipped()
+            }
         }
     }
 
@@ -318,13 +353,4 @@ fn http_url(url: &str) -> Option<String> {
     let host = rest.split('/').next().unwrap_or("");
     let ok = !host.is_empty() && !url.contains(char::is_whitespace);
     ok.then(|| url.trim_end_matches('/').to_string())
-}
-
-/// `en`, `fr`, `pt-BR`, `zh-Hant`: a BCP 47 shape, not a registry check.
-fn is_lang_tag(tag: &str) -> bool {
-    let mut parts = tag.split('-');
-    let primary = parts.next().unwrap_or("");
-    (2..=3).contains(&primary.len())
-        && primary.bytes().all(|b| b.is_ascii_alphabetic())
-        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }

@@ -4,6 +4,7 @@
 
 use super::DigestSpec;
 use crate::briefings::{Briefing, Library, Section};
+use crate::locales::Words;
 use crate::render::{limits, render_digest, DigestEntry, DigestView, MessagePayload};
 use chrono::{DateTime, Utc};
 use std::collections::HashSet;
@@ -61,18 +62,22 @@ pub fn sections_of<'a>(spec: &DigestSpec, b: &'a Briefing) -> Vec<&'a Section> {
 
 /// The messages of one delivery: the rendered digest (name, `<t:fire:f>`, mention role,
 /// silent flag), each message carrying its nonce with `enforce_nonce`. Empty `entries` render
-/// as the "nothing new" notice; whether to send it is the caller's `when_empty` decision.
+/// as the "nothing new" notice, in `words`; whether to send it is the caller's `when_empty`
+/// decision.
 pub fn render_delivery(
     spec: &DigestSpec,
     fire: DateTime<Utc>,
     entries: Vec<DigestEntry<'_>>,
+    words: &Words,
 ) -> Vec<MessagePayload> {
+    let nothing_new = words.text("digest-nothing-new");
     let view = DigestView {
         name: &spec.name,
         fire_time: fire,
         entries,
         mention_role: spec.mention_role,
         silent: spec.silent,
+        nothing_new: &nothing_new,
     };
     render_digest(&view)
         .into_iter()

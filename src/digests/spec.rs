@@ -50,6 +50,9 @@ pub struct DigestSpec {
     pub grace: Duration,
     /// Paused digests are not fired; set from the store's state when the scheduler loads.
     pub paused: bool,
+    /// The language its posts are in (a locale tag or a Discord locale); `None` follows the
+    /// guild's locale.
+    pub lang: Option<String>,
 }
 
 impl DigestSpec {
@@ -74,6 +77,7 @@ impl DigestSpec {
             catch_up: d.catch_up,
             grace: d.grace,
             paused: false,
+            lang: d.lang.clone(),
         }
     }
 
@@ -110,6 +114,7 @@ impl DigestSpec {
             catch_up: defaults.catch_up,
             grace: defaults.grace,
             paused: row.paused,
+            lang: d.lang.clone(),
         })
     }
 

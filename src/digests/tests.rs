@@ -5,6 +5,7 @@ use crate::answer::Tag;
 use crate::briefings::{Briefing, Library, Section, SectionKey};
 use crate::config::{CatchUp, DigestConfig, ScheduleConfig, WhenEmpty};
 use crate::digests::schedule::Schedule;
+use crate::locales::Words;
 use crate::render::{limits, SUPPRESS_NOTIFICATIONS};
 use crate::store::NewDigest;
 use chrono::{DateTime, Utc};
@@ -62,6 +63,7 @@ fn config_digest() -> DigestConfig {
         mention_role: None,
         catch_up: CatchUp::Once,
         grace: Duration::from_secs(3600),
+        lang: None,
     }
 }
 
@@ -157,7 +159,12 @@ fn delivery_messages_carry_name_fire_time_nonces_role_and_silence() {
         s.silent = true;
         s.max_briefings = 5;
     });
-    let msgs = render_delivery(&s, fire, select_content(&s, &lib, &HashSet::new()));
+    let msgs = render_delivery(
+        &s,
+        fire,
+        select_content(&s, &lib, &HashSet::new()),
+        &Words::english(),
+    );
     assert!(msgs[0]
         .content
         .starts_with("<@&77> **Morning** · <t:1749024000:f>"));
@@ -171,7 +178,7 @@ fn delivery_messages_carry_name_fire_time_nonces_role_and_silence() {
         );
         limits::check(m).unwrap();
     }
-    let notice = render_delivery(&s, fire, vec![]);
+    let notice = render_delivery(&s, fire, vec![], &Words::english());
     assert_eq!(notice.len(), 1);
     assert!(
         notice[0].content.contains("Nothing new"),
@@ -201,6 +208,7 @@ fn specs_from_config_and_from_store_rows() {
             only_new: false,
             when_empty: WhenEmpty::Notice,
             created_by: 3,
+            lang: None,
         },
         created_at: "2025-06-01T00:00:00Z".parse().unwrap(),
         paused: true,
@@ -228,4 +236,16 @@ fn specs_from_config_and_from_store_rows() {
     let mut bad = row.clone();
     bad.digest.timezone = "Mars/Olympus".into();
     assert!(DigestSpec::from_row(&bad, &defaults).is_err());
+}
+
+#[test]
+fn an_empty_delivery_says_so_in_the_digests_language() {
+    let s = spec(|s| s.when_empty = WhenEmpty::Notice);
+    let fire = "2026-11-27T08:00:00Z".parse().unwrap();
+    let fr = crate::locales::Locales::shipped().words(&[Some("fr")]);
+    let notice = render_delivery(&s, fire, vec![], &fr);
+    assert_eq!(
+        notice[0].content,
+        "**Morning** · <t:1795766400:f>\nRien de nouveau à publier."
+    );
 }

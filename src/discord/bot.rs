@@ -102,6 +102,7 @@ impl Bot {
             application_id,
             api_base,
         } = api;
+        let locales = Arc::clone(&app.config().locales);
         let data = Arc::new(Data::new(app, rest, application_id));
         let http = if api_base == DISCORD {
             serenity::HttpBuilder::new(token)
@@ -117,7 +118,7 @@ impl Bot {
         let setup_data = Arc::clone(&data);
         let framework = poise::Framework::builder()
             .options(poise::FrameworkOptions {
-                commands: commands::all(),
+                commands: commands::all(&locales),
                 on_error: events::on_error,
                 pre_command: events::pre_command,
                 command_check: Some(events::command_check),

@@ -4,6 +4,7 @@
 
 use super::commands::handle_list_button;
 use super::http::callback;
+use super::language::{words, words_for};
 use super::reply::{ephemeral, Invocation, Target};
 use super::state::{Ctx, Data, Error, FrameworkError};
 use poise::serenity_prelude as serenity;
@@ -57,7 +58,7 @@ pub fn command_check(ctx: Ctx<'_>) -> poise::BoxFuture<'_, Result<bool, Error>> 
             .respond(
                 ctx.data(),
                 4,
-                vec![ephemeral(crate::answer::wait_text(wait))],
+                vec![ephemeral(crate::answer::wait_text(&words(ctx), wait))],
             )
             .await?;
         super::reply::record(ctx, "cooldown").await;
@@ -78,9 +79,18 @@ pub fn event_handler<'a>(
             } => {
                 let _guard = data.begin_interaction();
                 let span = tracing::info_span!("interaction", id = click.id.get(), kind = "button");
-                handle_list_button(data, click.id.get(), &click.token, &click.data.custom_id)
+                let guild = click.guild_id.map(|g| g.get());
+                let locale = Some(click.locale.as_str());
+                let words = words_for(data, locale, click.guild_locale.as_deref(), guild);
+                let custom_id = &click.data.custom_id;
+                handle_list_button(data, &words, click.id.get(), &click.token, custom_id)
                     .instrument(span)
                     .await?;
+            }
+            // Each guild's locale, for the digests and alerts that name no language.
+            serenity::FullEvent::GuildCreate { guild, .. } => {
+                let scheduler = data.scheduler();
+                scheduler.note_guild_locale(guild.id.get(), &guild.preferred_locale);
             }
             // serenity tells the framework about a lost connection only once it is back: a
             // resume, or a READY after the first (the session was lost and identified again).
@@ -108,32 +118,33 @@ pub fn event_handler<'a>(
     })
 }
 
-const SORRY: &str = "Something went wrong on my side. Please try again in a moment.";
-
 pub fn on_error(error: FrameworkError<'_>) -> poise::BoxFuture<'_, ()> {
     Box::pin(async move {
         match error {
             FrameworkError::Command { error, ctx, .. } => {
                 tracing::error!(command = %ctx.command().qualified_name, error = %format!("{error:#}"), "command failed");
-                tell(ctx, SORRY, "error").await;
+                tell(ctx, "sorry", "error").await;
             }
             FrameworkError::ArgumentParse { ctx, error, .. } => {
                 tracing::info!(command = %ctx.command().qualified_name, %error, "bad option value");
-                tell(ctx, "I couldn't read one of the options. Pick a value from the suggestions, or check its type.", "bad_input").await;
+                tell(ctx, "bad-option", "bad_input").await;
             }
             FrameworkError::CommandStructureMismatch {
                 ctx, description, ..
             } => {
                 tracing::warn!(command = %ctx.command.qualified_name, description, "command shape does not match the registered one");
-                tell(poise::Context::Application(ctx), "This command has changed since Discord last heard of it. Try again in a minute.", "bad_input").await;
+                tell(
+                    poise::Context::Application(ctx),
+                    "command-changed",
+                    "bad_input",
+                )
+                .await;
             }
             // The cooldown check has answered already.
             FrameworkError::CommandCheckFailed { error: None, .. } => {}
-            FrameworkError::GuildOnly { ctx, .. } => {
-                tell(ctx, "This command works in servers only.", "refused").await
-            }
+            FrameworkError::GuildOnly { ctx, .. } => tell(ctx, "servers-only", "refused").await,
             FrameworkError::SubcommandRequired { ctx } => {
-                tell(ctx, "Pick one of the subcommands.", "bad_input").await
+                tell(ctx, "pick-subcommand", "bad_input").await
             }
             FrameworkError::UnknownInteraction {
                 framework,
@@ -145,9 +156,11 @@ pub fn on_error(error: FrameworkError<'_>) -> poise::BoxFuture<'_, ()> {
                     id: interaction.id.get(),
                     token: &interaction.token,
                 };
-                let note = ephemeral(
-                    "I don't know this command. It may have been removed; try again in a minute.",
-                );
+                let guild = interaction.guild_id.map(|g| g.get());
+                let locale = Some(interaction.locale.as_str());
+                let guild_locale = interaction.guild_locale.as_deref();
+                let words = words_for(framework.user_data, locale, guild_locale, guild);
+                let note = ephemeral(words.text("unknown-command"));
                 let answered = if interaction.data.autocomplete().is_some() {
                     target.respond_choices(framework.user_data).await
                 } else {
@@ -163,7 +176,7 @@ pub fn on_error(error: FrameworkError<'_>) -> poise::BoxFuture<'_, ()> {
             }
             other => {
                 if let Some(ctx) = other.ctx() {
-                    tell(ctx, SORRY, "error").await;
+                    tell(ctx, "sorry", "error").await;
                 }
                 tracing::error!(error = %other, "framework error");
             }
@@ -171,8 +184,9 @@ pub fn on_error(error: FrameworkError<'_>) -> poise::BoxFuture<'_, ()> {
     })
 }
 
-/// Tells the caller `text`, as the response or, if one was already sent, as a follow-up.
-async fn tell(ctx: Ctx<'_>, text: &str, outcome: &str) {
+/// Tells the caller the message `key`, in their language, as the response or, if one was
+/// already sent, as a follow-up.
+async fn tell(ctx: Ctx<'_>, key: &str, outcome: &str) {
     let Ok(target) = Target::of(ctx) else { return };
     let data = ctx.data();
     if is_autocomplete(ctx) {
@@ -182,6 +196,8 @@ async fn tell(ctx: Ctx<'_>, text: &str, outcome: &str) {
         }
         return;
     }
+    let text = words(ctx).text(key);
+    let text = text.as_str();
     if target
         .respond(data, callback::CHANNEL_MESSAGE, vec![ephemeral(text)])
         .await

@@ -8,6 +8,7 @@ mod commands;
 mod events;
 mod framework;
 mod http;
+mod language;
 mod poster;
 mod ratelimit;
 mod register;

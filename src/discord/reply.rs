@@ -16,11 +16,19 @@ pub struct Invocation {
     pub _in_flight: super::state::InFlight,
 }
 
-/// A message only the caller sees.
+/// A message only the caller sees, cut to fit one message (its words may come from an
+/// admin's locale file).
 pub fn ephemeral(text: impl Into<String>) -> MessagePayload {
+    let text = crate::answer::clip(&text.into(), crate::render::limits::CONTENT);
     let mut p = MessagePayload::with_content(text);
     p.add_flag(EPHEMERAL);
     p
+}
+
+/// Stands in for an answer with no message (no command makes one); the caller's language is
+/// not known here.
+fn nothing(data: &Data) -> MessagePayload {
+    ephemeral(data.config().locales.english().text("nothing-to-show"))
 }
 
 /// Where an interaction is answered: its id and token.
@@ -48,9 +56,7 @@ impl Target<'_> {
         payloads: Vec<MessagePayload>,
     ) -> Result<(), RestError> {
         let mut payloads = payloads.into_iter();
-        let first = payloads
-            .next()
-            .unwrap_or_else(|| ephemeral("Nothing to show."));
+        let first = payloads.next().unwrap_or_else(|| nothing(data));
         data.rest
             .post(
                 self.callback(),
@@ -89,9 +95,7 @@ impl Target<'_> {
         payloads: Vec<MessagePayload>,
     ) -> Result<(), RestError> {
         let mut payloads = payloads.into_iter();
-        let first = payloads
-            .next()
-            .unwrap_or_else(|| ephemeral("Nothing to show."));
+        let first = payloads.next().unwrap_or_else(|| nothing(data));
         let route = Route::OriginalResponse {
             application: data.application_id,
             token: self.token,

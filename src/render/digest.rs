@@ -7,8 +7,8 @@ use super::{pack, section_embeds, truncate};
 use crate::briefings::{Briefing, Section};
 use chrono::{DateTime, Utc};
 
-/// Follows the heading when a digest has nothing to carry (`when_empty = "notice"`).
-const NOTHING_NEW: &str = "\nNothing new to post.";
+/// The most of a "nothing new" notice shown (its words come from a locale file).
+const NOTICE_MAX: usize = 500;
 
 /// What one digest delivery carries. The scheduler fills it; rendering decides nothing.
 #[derive(Debug, Clone)]
@@ -21,6 +21,9 @@ pub struct DigestView<'a> {
     pub mention_role: Option<u64>,
     /// Send with Discord's suppress-notifications flag.
     pub silent: bool,
+    /// Follows the heading when there is nothing to carry (`when_empty = "notice"`), in the
+    /// digest's language.
+    pub nothing_new: &'a str,
 }
 
 /// One briefing in a digest and the sections of it to show, in order. A section digest lists
@@ -42,7 +45,8 @@ pub fn render_digest(d: &DigestView) -> Vec<MessagePayload> {
         }
     }
     let mut messages = if embeds.is_empty() {
-        vec![MessagePayload::with_content(heading(d, None, NOTHING_NEW))]
+        let notice = format!("\n{}", truncate(d.nothing_new, NOTICE_MAX));
+        vec![MessagePayload::with_content(heading(d, None, &notice))]
     } else {
         let mut messages = pack(embeds);
         messages[0].content = heading(d, d.mention_role, "");

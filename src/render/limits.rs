@@ -22,6 +22,8 @@ pub const EMBEDS_PER_MESSAGE: usize = 10;
 pub const NONCE: usize = 25;
 /// A component's `custom_id` (paging buttons keep their state in it).
 pub const CUSTOM_ID: usize = 100;
+/// A button's label.
+pub const BUTTON_LABEL: usize = 80;
 
 /// The limit a payload breaks. `embed` and `field` are 0-based indexes.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]

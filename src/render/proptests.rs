@@ -122,7 +122,7 @@ proptest! {
             .collect();
         let carries = entries.iter().any(|e| !e.sections.is_empty());
         let fire_time = DateTime::from_timestamp(1_764_230_400, 0).unwrap();
-        let d = DigestView { name: &name, fire_time, entries, mention_role: role, silent };
+        let d = DigestView { name: &name, fire_time, entries, mention_role: role, silent, nothing_new: "Nothing new to post." };
         let out = render_digest(&d);
         prop_assert!(out[0].content.contains("<t:1764230400:f>"));
         prop_assert_eq!(out.len() == 1 && out[0].embeds.is_empty(), !carries);

@@ -148,6 +148,7 @@ fn digest_names_its_fire_time_and_pings_only_its_role() {
         }],
         mention_role: Some(42),
         silent: true,
+        nothing_new: "Nothing new to post.",
     };
     let out = render_digest(&d);
     assert_eq!(out[0].content, "<@&42> **morning** · <t:1764230400:f>");
@@ -171,6 +172,7 @@ fn empty_digest_posts_a_notice_without_pinging() {
         entries: vec![],
         mention_role: Some(42),
         silent: false,
+        nothing_new: "Nothing new to post.",
     };
     let out = render_digest(&d);
     assert_eq!(out.len(), 1);
@@ -192,6 +194,7 @@ fn absurd_digest_names_are_shortened_to_fit_the_content() {
         entries: vec![],
         mention_role: None,
         silent: false,
+        nothing_new: "Nothing new to post.",
     };
     let content = &render_digest(&d)[0].content;
     assert!(limits::chars(content) <= limits::CONTENT);
@@ -210,6 +213,7 @@ fn text_preview_shows_messages_and_embeds() {
         }],
         mention_role: None,
         silent: true,
+        nothing_new: "Nothing new to post.",
     };
     let text = to_text(&render_digest(&d));
     let expected = "──── message 1/1 · silent\n\

@@ -36,6 +36,8 @@ pub struct NewDigest {
     pub only_new: bool,
     pub when_empty: WhenEmpty,
     pub created_by: u64,
+    /// The language of its posts; `None` follows the guild's locale.
+    pub lang: Option<String>,
 }
 
 /// A stored runtime digest with when it was made and whether it is paused.
@@ -66,7 +68,7 @@ pub struct DigestState {
 
 const ROW_COLUMNS: &str = "d.guild_id, d.name, d.channel_id, d.schedule, d.timezone, d.sections, \
      d.tag, d.mention_role, d.silent, d.max_briefings, d.only_new, d.when_empty, d.created_by, \
-     d.created_at, coalesce(s.paused, 0), s.paused_reason, d.digest_key";
+     d.created_at, coalesce(s.paused, 0), s.paused_reason, d.digest_key, d.lang";
 const ROW_FROM: &str = "digests d LEFT JOIN digest_state s ON s.digest_key = d.digest_key";
 const STATE_COLUMNS: &str = "digest_key, seen_at, paused, paused_reason, resumed_at, \
      last_delivery, last_error, last_error_at, paused_at";
@@ -78,8 +80,8 @@ impl Store {
         let inserted = self.conn.execute(
             "INSERT INTO digests (guild_id, name, channel_id, schedule, timezone, sections, tag,
                  mention_role, silent, max_briefings, only_new, when_empty, created_by, created_at,
-                 digest_key)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+                 digest_key, lang)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
              ON CONFLICT DO NOTHING",
             params![
                 id_to_sql(d.guild_id),
@@ -97,6 +99,7 @@ impl Store {
                 id_to_sql(d.created_by),
                 now.timestamp(),
                 runtime_key(d.guild_id, &d.name),
+                d.lang,
             ],
         )?;
         if inserted == 0 {
@@ -273,6 +276,7 @@ fn read_row(r: &Row) -> rusqlite::Result<DigestRow> {
             only_new: r.get(10)?,
             when_empty,
             created_by: id_from_sql(r.get(12)?),
+            lang: r.get(17)?,
         },
         created_at: from_unix(r.get(13)?),
         paused: r.get(14)?,

@@ -27,6 +27,7 @@ fn new_digest(guild_id: u64, name: &str) -> NewDigest {
         only_new: true,
         when_empty: WhenEmpty::Notice,
         created_by: 99,
+        lang: None,
     }
 }
 
@@ -362,4 +363,34 @@ async fn the_async_facade_runs_calls_off_the_runtime() {
         .unwrap();
     let rows = store.call(|s| s.list_digests(5)).await.unwrap();
     assert_eq!(rows[0].digest.name, "x");
+}
+
+/// A database from the first schema gains the `lang` column and keeps its digests, which then
+/// follow their guild's locale; a language set later round-trips.
+#[test]
+fn a_schema_1_database_is_migrated_and_its_digests_keep_following_their_guild() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("briefbot.db");
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        conn.execute(
+            "INSERT INTO digests (digest_key, guild_id, name, channel_id, schedule, timezone,
+                 created_by, created_at)
+             VALUES ('g:1:old', 1, 'old', 42, '@daily', 'UTC', 9, 0)",
+            [],
+        )
+        .unwrap();
+    }
+    let mut store = Store::open(&path).unwrap();
+    let old = store.get_digest(1, "old").unwrap().unwrap();
+    assert_eq!(old.digest.lang, None);
+    let french = NewDigest {
+        lang: Some("fr".into()),
+        ..new_digest(1, "soir")
+    };
+    store.insert_digest(&french, at(NOW)).unwrap();
+    let stored = store.get_digest(1, "soir").unwrap().unwrap();
+    assert_eq!(stored.digest.lang.as_deref(), Some("fr"));
 }

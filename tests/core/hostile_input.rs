@@ -18,6 +18,7 @@ use briefbot::briefings::{
 };
 use briefbot::config::{self, ConfigError};
 use briefbot::digests::answers;
+use briefbot::locales::Words;
 use briefbot::render::limits::{self, LimitError};
 use briefbot::render::{self, DigestEntry, DigestView, MessagePayload};
 use chrono::{DateTime, TimeZone, Utc};
@@ -836,7 +837,7 @@ proptest! {
             })
             .collect();
         let fire_time = Utc.with_ymd_and_hms(2026, 11, 27, 8, 0, 0).unwrap();
-        let view = DigestView { name: &name, fire_time, entries, mention_role: role, silent };
+        let view = DigestView { name: &name, fire_time, entries, mention_role: role, silent, nothing_new: "Nothing new to post." };
         let out = render::render_digest(&view);
         prop_assert!(!out.is_empty());
         for (i, p) in out.iter().enumerate() {
@@ -1050,11 +1051,14 @@ fn check_payloads(
 // Each query answer, checked with the tolerances its known bugs need and no others.
 
 fn check_brief(lib: &Library, id: Option<&str>) -> Result<(), TestCaseError> {
-    check_payloads(query::brief(lib, id), &[Known::LongRefusal])
+    check_payloads(
+        query::brief(&Words::english(), lib, id),
+        &[Known::LongRefusal],
+    )
 }
 
 fn check_section(lib: &Library, id: Option<&str>, name: &str) -> Result<(), TestCaseError> {
-    let answer = query::section(lib, &catalog(), id, name);
+    let answer = query::section(&Words::english(), lib, &catalog(), id, name);
     check_payloads(answer, &[Known::LongRefusal])
 }
 
@@ -1064,7 +1068,7 @@ fn check_list(
     page: usize,
     size: usize,
 ) -> Result<(), TestCaseError> {
-    let answer = query::list_page(lib, tag, page, size).map(|p| vec![p]);
+    let answer = query::list_page(&Words::english(), lib, tag, page, size).map(|p| vec![p]);
     check_payloads(answer, &[Known::ListPageDescription, Known::LongRefusal])
 }
 
@@ -1074,7 +1078,8 @@ fn check_search(
     limit: usize,
     max_len: usize,
 ) -> Result<(), TestCaseError> {
-    let answer = query::search(&fixture().index, q, tag, limit, max_len).map(|p| vec![p]);
+    let answer =
+        query::search(&Words::english(), &fixture().index, q, tag, limit, max_len).map(|p| vec![p]);
     check_payloads(answer, &[Known::SearchTotal])
 }
 
@@ -1093,7 +1098,7 @@ proptest! {
     #[test]
     fn ids_never_resolve_outside_the_library(id in member_input()) {
         let f = fixture();
-        match query::find_briefing(&f.library, Some(&id)) {
+        match query::find_briefing(&Words::english(), &f.library, Some(&id)) {
             Ok(b) => {
                 prop_assert!(f.ids.contains(&b.id), "{id:?} found {}", b.id);
                 assert_discreet(&format!("{b:?}"))?;
@@ -1128,7 +1133,7 @@ proptest! {
         let f = fixture();
         check_list(&f.library, tag.as_deref(), page, page_size)?;
         // Every button on a page must lead to a page that fits too.
-        let first = query::list_page(&f.library, tag.as_deref(), page, page_size);
+        let first = query::list_page(&Words::english(), &f.library, tag.as_deref(), page, page_size);
         for button in first.iter().flat_map(|p| &p.components).flat_map(|r| &r.components) {
             prop_assert!(limits::check_custom_id(&button.custom_id).is_ok());
             let (page, tag) = query::parse_list_button(&button.custom_id)
@@ -1182,9 +1187,9 @@ proptest! {
         tag in prop::option::of(member_input()),
     ) {
         let empty = Library::default();
-        check_payloads(query::brief(&empty, id.as_deref()), &[])?;
-        check_payloads(query::section(&empty, &catalog(), id.as_deref(), "whats_next"), &[])?;
-        check_payloads(query::list_page(&empty, tag.as_deref(), 1, 10).map(|p| vec![p]), &[])?;
+        check_payloads(query::brief(&Words::english(), &empty, id.as_deref()), &[])?;
+        check_payloads(query::section(&Words::english(), &empty, &catalog(), id.as_deref(), "whats_next"), &[])?;
+        check_payloads(query::list_page(&Words::english(), &empty, tag.as_deref(), 1, 10).map(|p| vec![p]), &[])?;
         assert_choices(&query::complete_briefings(&empty, id.as_deref().unwrap_or("")), &[])?;
         assert_choices(&query::complete_sections(&empty, &catalog(), id.as_deref(), ""), &[])?;
     }
@@ -1205,7 +1210,7 @@ fn named_traversal_ids_stay_inside() {
         "../briefings-evil/evil",
         "briefings/../../secret",
     ] {
-        match query::find_briefing(&f.library, Some(id)) {
+        match query::find_briefing(&Words::english(), &f.library, Some(id)) {
             Ok(b) => {
                 assert!(f.ids.contains(&b.id), "{id} -> {}", b.id);
                 assert!(!format!("{b:?}").contains(SECRET), "{id} read a secret");
@@ -1214,7 +1219,8 @@ fn named_traversal_ids_stay_inside() {
         }
     }
     // `etc/passwd` inside the folder is the only one `../../etc/passwd` can reach.
-    let inside = query::find_briefing(&f.library, Some("../../etc/passwd")).unwrap();
+    let inside =
+        query::find_briefing(&Words::english(), &f.library, Some("../../etc/passwd")).unwrap();
     assert_eq!(inside.title, "Inside");
 }
 
@@ -1325,12 +1331,13 @@ proptest! {
         sections in prop::option::of(prop_oneof![member_input(), hostile_text(20, 100)]),
     ) {
         let now = Utc.with_ymd_and_hms(2026, 11, 27, 8, 0, 0).unwrap();
-        if let Err(e) = answers::check_name(&name) { assert_refusal_fits(&e, &[])?; }
+        let en = Words::english();
+        if let Err(e) = answers::check_name(&en, &name) { assert_refusal_fits(&e, &[])?; }
         let zone = zone.as_deref();
-        if let Err(e) = answers::check_schedule(&expr, zone, chrono_tz::UTC, now) {
+        if let Err(e) = answers::check_schedule(&en, &expr, zone, chrono_tz::UTC, now) {
             assert_refusal_fits(&e, &[])?;
         }
-        if let Err(e) = answers::parse_sections(sections.as_deref(), &catalog()) {
+        if let Err(e) = answers::parse_sections(&en, sections.as_deref(), &catalog()) {
             assert_refusal_fits(&e, &[])?;
         }
         assert_choices(&answers::complete_timezones(&name, chrono_tz::UTC, now), &[])?;
@@ -1394,7 +1401,7 @@ fn bug_list_page_overflows() {
             })
             .collect(),
     );
-    let titles_page = query::list_page(&long_titles, None, 1, 25).unwrap();
+    let titles_page = query::list_page(&Words::english(), &long_titles, None, 1, 25).unwrap();
     let long_ids = Library::from_briefings(
         (0..10)
             .map(|i| {
@@ -1403,7 +1410,7 @@ fn bug_list_page_overflows() {
             })
             .collect(),
     );
-    let ids_page = query::list_page(&long_ids, None, 1, 10).unwrap();
+    let ids_page = query::list_page(&Words::english(), &long_ids, None, 1, 10).unwrap();
     let checks = (limits::check(&titles_page), limits::check(&ids_page));
     assert_eq!(checks, (Ok(()), Ok(())), "(25 long titles, 10 long ids)");
 }
@@ -1419,7 +1426,7 @@ fn bug_search_page_overflows() {
             .collect(),
     );
     let index = SearchIndex::build(&library).unwrap();
-    let page = query::search(&index, "floods", None, 25, 200).unwrap();
+    let page = query::search(&Words::english(), &index, "floods", None, 25, 200).unwrap();
     assert_eq!(limits::check(&page), Ok(()));
 }
 
@@ -1433,18 +1440,27 @@ fn bug_refusals_naming_what_exists_overflow() {
         .map(|i| format!("Heading {i} {}", "with many words ".repeat(10)))
         .collect();
     let many_headings = Library::from_briefings(vec![briefing("a", "A", &[], &headings)]);
-    fits(query::section(&many_headings, &catalog(), Some("a"), "whats_next").unwrap_err());
+    fits(
+        query::section(
+            &Words::english(),
+            &many_headings,
+            &catalog(),
+            Some("a"),
+            "whats_next",
+        )
+        .unwrap_err(),
+    );
     let tags: Vec<String> = (0..15)
         .map(|i| format!("{i}-{}", "longtag".repeat(20)))
         .collect();
     let many_tags = Library::from_briefings(vec![briefing("a", "A", &tags, &next())]);
-    fits(query::list_page(&many_tags, Some("nope"), 1, 10).unwrap_err());
+    fits(query::list_page(&Words::english(), &many_tags, Some("nope"), 1, 10).unwrap_err());
     let long_ids = Library::from_briefings(
         (0..5)
             .map(|i| briefing(&format!("{i}/{}", "x".repeat(400)), "T", &[], &next()))
             .collect(),
     );
-    fits(query::find_briefing(&long_ids, Some("nope")).unwrap_err());
+    fits(query::find_briefing(&Words::english(), &long_ids, Some("nope")).unwrap_err());
 }
 
 #[test]

@@ -63,6 +63,7 @@ fn seed_in_a_silent_section_digest_with_a_role() {
         }],
         mention_role: Some(123456789012345679),
         silent: true,
+        nothing_new: "Nothing new to post.",
     };
     insta::assert_json_snapshot!(render::render_digest(&view));
 }

@@ -81,6 +81,7 @@ async fn a_reloaded_config_takes_effect_without_restart() {
             only_new: true,
             when_empty: WhenEmpty::Skip,
             created_by: 5,
+            lang: None,
         };
         handle.add(runtime).await.unwrap();
         assert_eq!(handle.get("g:1:mine").unwrap().catch_up, CatchUp::Once);
@@ -149,6 +150,7 @@ async fn an_edited_runtime_digest_keeps_its_history_and_replans_a_new_schedule()
             only_new: true,
             when_empty: WhenEmpty::Skip,
             created_by: 42,
+            lang: None,
         };
         handle.add(digest.clone()).await.unwrap();
         // Morning (08:00) and gone (09:00) post first; the first noon post carries the newest

@@ -211,6 +211,7 @@ fn evening() -> NewDigest {
         only_new: true,
         when_empty: WhenEmpty::Skip,
         created_by: 42,
+        lang: None,
     }
 }
 

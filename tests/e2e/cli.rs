@@ -268,6 +268,7 @@ fn schedule_lists_runtime_digests_from_the_database_and_creates_none() {
                 only_new: true,
                 when_empty: briefbot::config::WhenEmpty::Skip,
                 created_by: 1,
+                lang: None,
             },
             chrono::Utc::now(),
         )

@@ -5,6 +5,7 @@
 use super::search::SearchIndex;
 use super::{Briefing, Library, SectionCatalog};
 use crate::answer::{clip, sanitize, Choice, Tag, UserError, CHOICE_LEN, MAX_CHOICES};
+use crate::locales::Words;
 use crate::render::{self, ActionRow, Button, Embed, EmbedField, EmbedFooter, MessagePayload};
 use std::sync::Arc;
 
@@ -13,38 +14,49 @@ const LIST_BUTTON: &str = "brf:list:";
 
 /// The briefing a command option names; no option (or an empty one) means the newest.
 pub fn find_briefing<'a>(
+    words: &Words,
     lib: &'a Library,
     id: Option<&str>,
 ) -> Result<&'a Arc<Briefing>, UserError> {
     let wanted = id.map(str::trim).filter(|s| !s.is_empty());
-    let found = match wanted {
-        None => lib.latest(),
-        Some(id) => lib.get(id),
-    };
-    found.ok_or_else(|| match wanted {
-        _ if lib.is_empty() => UserError("No briefings are published yet.".into()),
-        None => UserError("No briefings are published yet.".into()),
-        Some(id) => UserError::new(format!(
-            "I couldn't find a briefing called `{}`. Recent briefings: {}. Start typing in the `briefing` option to pick one.",
-            clip(&sanitize(id), 80),
-            recent_ids(lib)
+    lookup(lib, wanted).ok_or_else(|| match wanted {
+        _ if lib.is_empty() => UserError::new(words.text("no-briefings")),
+        None => UserError::new(words.text("no-briefings")),
+        Some(id) => UserError::new(words.t(
+            "briefing-not-found",
+            &[
+                ("id", clip(&sanitize(id), 80).into()),
+                ("recent", recent_ids(lib).into()),
+            ],
         )),
     })
 }
 
+fn lookup<'a>(lib: &'a Library, wanted: Option<&str>) -> Option<&'a Arc<Briefing>> {
+    match wanted {
+        None => lib.latest(),
+        Some(id) => lib.get(id),
+    }
+}
+
 /// `/brief`: every section of the briefing.
-pub fn brief(lib: &Library, id: Option<&str>) -> Result<Vec<MessagePayload>, UserError> {
-    Ok(render::render_briefing(find_briefing(lib, id)?))
+pub fn brief(
+    words: &Words,
+    lib: &Library,
+    id: Option<&str>,
+) -> Result<Vec<MessagePayload>, UserError> {
+    Ok(render::render_briefing(find_briefing(words, lib, id)?))
 }
 
 /// One section of a briefing, named by key (`whats_next`, `whats-next`) or any heading alias.
 pub fn section(
+    words: &Words,
     lib: &Library,
     catalog: &SectionCatalog,
     id: Option<&str>,
     name: &str,
 ) -> Result<Vec<MessagePayload>, UserError> {
-    let b = find_briefing(lib, id)?;
+    let b = find_briefing(words, lib, id)?;
     let key = catalog.key_for_name(name);
     match b.section(key.as_str()) {
         Some(s) => Ok(render::render_section(b, s)),
@@ -53,11 +65,13 @@ pub fn section(
                 .get(key.as_str())
                 .map_or_else(|| sanitize(name), |d| d.title.clone());
             let has: Vec<String> = b.sections.iter().map(|s| clip(&s.heading, 80)).collect();
-            Err(UserError::new(format!(
-                "“{}” has no {} section. It has: {}.",
-                clip(&b.title, 120),
-                clip(&shown, 80),
-                has.join(", ")
+            Err(UserError::new(words.t(
+                "section-missing",
+                &[
+                    ("title", clip(&b.title, 120).into()),
+                    ("section", clip(&shown, 80).into()),
+                    ("sections", has.join(", ").into()),
+                ],
             )))
         }
     }
@@ -65,6 +79,7 @@ pub fn section(
 
 /// A page of `/briefings`, newest first, with Previous/Next buttons carrying the state.
 pub fn list_page(
+    words: &Words,
     lib: &Library,
     tag: Option<&str>,
     page: usize,
@@ -77,12 +92,14 @@ pub fn list_page(
     };
     if matching.is_empty() {
         return Err(UserError::new(match &tag {
-            Some(t) => format!(
-                "No briefing is tagged `{}`. Tags: {}.",
-                clip(&sanitize(t.as_str()), 50),
-                tag_list(lib)
+            Some(t) => words.t(
+                "tag-not-found",
+                &[
+                    ("tag", clip(&sanitize(t.as_str()), 50).into()),
+                    ("tags", tag_list(words, lib).into()),
+                ],
             ),
-            None => "No briefings are published yet.".into(),
+            None => words.text("no-briefings"),
         }));
     }
     let pages = matching.len().div_ceil(page_size.max(1));
@@ -102,27 +119,42 @@ pub fn list_page(
         })
         .collect();
     let title = match &tag {
-        Some(t) => format!("Briefings tagged #{}", clip(t.as_str(), 100)),
-        None => "Briefings".to_string(),
+        Some(t) => words.t(
+            "list-title-tagged",
+            &[("tag", clip(t.as_str(), 100).into())],
+        ),
+        None => words.text("list-title"),
     };
+    // The words may come from an admin's file: keep them within Discord's limits too.
+    let title = clip(&title, render::limits::EMBED_TITLE);
     let tag_part = tag.as_ref().map_or("", Tag::as_str);
     let mut payload = MessagePayload::with_embeds(vec![Embed {
         title: Some(title),
         description: Some(lines.join("\n\n")),
         footer: Some(EmbedFooter {
-            text: format!("Page {page} of {pages} · {} briefing(s)", matching.len()),
+            text: clip(
+                &words.t(
+                    "list-footer",
+                    &[
+                        ("page", page.into()),
+                        ("pages", pages.into()),
+                        ("count", matching.len().into()),
+                    ],
+                ),
+                render::limits::FOOTER_TEXT,
+            ),
         }),
         ..Embed::default()
     }]);
     if pages > 1 {
         payload.components = vec![ActionRow::buttons(vec![
             Button::secondary(
-                "Previous",
+                clip(&words.text("button-previous"), render::limits::BUTTON_LABEL),
                 list_button_id(page.saturating_sub(1).max(1), tag_part),
                 page == 1,
             ),
             Button::secondary(
-                "Next",
+                clip(&words.text("button-next"), render::limits::BUTTON_LABEL),
                 list_button_id((page + 1).min(pages), tag_part),
                 page == pages,
             ),
@@ -149,6 +181,7 @@ pub fn parse_list_button(custom_id: &str) -> Option<(usize, Option<String>)> {
 
 /// `/search`: the best matches with the match in bold, or a friendly "nothing found".
 pub fn search(
+    words: &Words,
     index: &SearchIndex,
     query: &str,
     tag: Option<&str>,
@@ -157,21 +190,23 @@ pub fn search(
 ) -> Result<MessagePayload, UserError> {
     let query = query.trim();
     if query.is_empty() {
-        return Err(UserError("Type a word or two to search for.".into()));
+        return Err(UserError::new(words.text("search-empty")));
     }
     if query.chars().count() > max_len {
-        return Err(UserError(format!(
-            "Search queries are limited to {max_len} characters."
-        )));
+        return Err(UserError(
+            words.t("search-too-long", &[("max", max_len.into())]),
+        ));
     }
     let tag = tag.and_then(Tag::new);
     let hits = index
         .search(query, tag.as_ref(), limit)
-        .map_err(|_| UserError("Search is unavailable right now; please try again.".into()))?;
+        .map_err(|_| UserError::new(words.text("search-unavailable")))?;
     let shown_query = clip(&sanitize(query), 100);
     if hits.is_empty() {
-        return Ok(MessagePayload::with_content(format!(
-            "No briefing matches “{shown_query}”."
+        let text = words.t("search-no-match", &[("query", shown_query.into())]);
+        return Ok(MessagePayload::with_content(clip(
+            &text,
+            render::limits::CONTENT,
         )));
     }
     let fields = hits
@@ -193,7 +228,7 @@ pub fn search(
         .collect::<Vec<_>>();
     let mut embed = Embed {
         title: Some(clip(
-            &format!("Search: {shown_query}"),
+            &words.t("search-title", &[("query", shown_query.into())]),
             render::limits::EMBED_TITLE,
         )),
         ..Embed::default()
@@ -261,13 +296,14 @@ pub fn complete_sections(
     partial: &str,
 ) -> Vec<Choice> {
     let needle = partial.trim().to_lowercase();
-    let options: Vec<(String, String)> = match find_briefing(lib, id) {
-        Ok(b) => b
+    let wanted = id.map(str::trim).filter(|s| !s.is_empty());
+    let options: Vec<(String, String)> = match lookup(lib, wanted) {
+        Some(b) => b
             .sections
             .iter()
             .map(|s| (s.heading.clone(), s.key.to_string()))
             .collect(),
-        Err(_) => catalog
+        None => catalog
             .defs()
             .iter()
             .map(|d| (d.title.clone(), d.key.to_string()))
@@ -332,14 +368,14 @@ fn recent_ids(lib: &Library) -> String {
         .join(", ")
 }
 
-fn tag_list(lib: &Library) -> String {
+fn tag_list(words: &Words, lib: &Library) -> String {
     let tags: Vec<String> = lib
         .tags()
         .take(15)
         .map(|(t, _)| format!("`{}`", clip(t, 50)))
         .collect();
     if tags.is_empty() {
-        "none yet".into()
+        words.text("tags-none")
     } else {
         tags.join(", ")
     }

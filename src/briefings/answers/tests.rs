@@ -1,7 +1,12 @@
 //! The query layer with plain values: libraries built in memory, answers checked as payloads.
 use super::*;
 use crate::briefings::{Section, SectionKey};
+use crate::locales::Locales;
 use chrono::{TimeZone, Utc};
+
+fn en() -> Words {
+    Words::english()
+}
 
 fn briefing(id: &str, title: &str, day: u32, tags: &[&str]) -> Briefing {
     Briefing {
@@ -38,7 +43,7 @@ fn library(n: u32) -> Library {
 #[test]
 fn missing_briefing_names_recent_ones_and_echoes_input_safely() {
     let lib = library(3);
-    let err = find_briefing(&lib, Some("@everyone `x`")).unwrap_err();
+    let err = find_briefing(&en(), &lib, Some("@everyone `x`")).unwrap_err();
     assert!(
         err.0.contains("Recent briefings: `b03`, `b02`, `b01`"),
         "{err}"
@@ -47,9 +52,9 @@ fn missing_briefing_names_recent_ones_and_echoes_input_safely() {
         !err.0.contains("@everyone") && err.0.contains("'everyone 'x'"),
         "{err}"
     );
-    assert_eq!(find_briefing(&lib, None).unwrap().id, "b03");
-    assert_eq!(find_briefing(&lib, Some("  ")).unwrap().id, "b03");
-    assert!(find_briefing(&Library::default(), None)
+    assert_eq!(find_briefing(&en(), &lib, None).unwrap().id, "b03");
+    assert_eq!(find_briefing(&en(), &lib, Some("  ")).unwrap().id, "b03");
+    assert!(find_briefing(&en(), &Library::default(), None)
         .unwrap_err()
         .0
         .contains("No briefings"));
@@ -65,20 +70,28 @@ fn path_like_ids_never_leave_the_library() {
         "..",
         "%2e%2e/",
     ] {
-        assert!(find_briefing(&lib, Some(id)).is_err(), "{id}");
+        assert!(find_briefing(&en(), &lib, Some(id)).is_err(), "{id}");
     }
 }
 
 #[test]
 fn missing_section_lists_the_ones_there_are() {
     let lib = library(1);
-    let err = section(&lib, &SectionCatalog::default(), None, "whats_happening").unwrap_err();
+    let err = section(
+        &en(),
+        &lib,
+        &SectionCatalog::default(),
+        None,
+        "whats_happening",
+    )
+    .unwrap_err();
     assert_eq!(
         err.0,
         "“Story 1” has no What's Happening? section. It has: What's Next?."
     );
-    assert!(section(&lib, &SectionCatalog::default(), None, "whats-next").is_ok());
+    assert!(section(&en(), &lib, &SectionCatalog::default(), None, "whats-next").is_ok());
     assert!(section(
+        &en(),
         &lib,
         &SectionCatalog::default(),
         Some("b01"),
@@ -90,7 +103,7 @@ fn missing_section_lists_the_ones_there_are() {
 #[test]
 fn pages_carry_their_state_in_the_buttons() {
     let lib = library(23);
-    let first = list_page(&lib, None, 1, 10).unwrap();
+    let first = list_page(&en(), &lib, None, 1, 10).unwrap();
     assert_eq!(
         first.embeds[0].footer.as_ref().unwrap().text,
         "Page 1 of 3 · 23 briefing(s)"
@@ -99,7 +112,7 @@ fn pages_carry_their_state_in_the_buttons() {
     assert!(buttons[0].disabled && !buttons[1].disabled);
     assert_eq!(parse_list_button(&buttons[1].custom_id), Some((2, None)));
 
-    let tagged = list_page(&lib, Some("#Even"), 2, 10).unwrap();
+    let tagged = list_page(&en(), &lib, Some("#Even"), 2, 10).unwrap();
     let next = &tagged.components[0].components[1];
     assert!(next.disabled, "page 2 of 2 has no next");
     assert_eq!(
@@ -107,7 +120,7 @@ fn pages_carry_their_state_in_the_buttons() {
         Some((1, Some("even".into())))
     );
     // After a reload shrank the list, an old button shows the last page.
-    let late = list_page(&lib, None, 9, 10).unwrap();
+    let late = list_page(&en(), &lib, None, 9, 10).unwrap();
     assert!(late.embeds[0]
         .footer
         .as_ref()
@@ -115,7 +128,7 @@ fn pages_carry_their_state_in_the_buttons() {
         .text
         .starts_with("Page 3 of 3"));
     assert!(render::limits::check(&late).is_ok());
-    assert!(list_page(&lib, Some("nope"), 1, 10)
+    assert!(list_page(&en(), &lib, Some("nope"), 1, 10)
         .unwrap_err()
         .0
         .contains("`even`, `odd`"));
@@ -182,14 +195,53 @@ fn section_choices_follow_the_chosen_briefing() {
 fn search_answers_fit_discord_and_refuse_bad_queries() {
     let lib = library(3);
     let index = SearchIndex::build(&lib).unwrap();
-    let found = search(&index, "story", None, 5, 200).unwrap();
+    let found = search(&en(), &index, "story", None, 5, 200).unwrap();
     assert_eq!(found.embeds[0].fields.len(), 3);
     assert!(render::limits::check(&found).is_ok());
-    let none = search(&index, "zebra", None, 5, 200).unwrap();
+    let none = search(&en(), &index, "zebra", None, 5, 200).unwrap();
     assert!(none.content.starts_with("No briefing matches"));
-    assert!(search(&index, "   ", None, 5, 200).is_err());
-    assert!(search(&index, &"a".repeat(201), None, 5, 200)
+    assert!(search(&en(), &index, "   ", None, 5, 200).is_err());
+    assert!(search(&en(), &index, &"a".repeat(201), None, 5, 200)
         .unwrap_err()
         .0
         .contains("200"));
+}
+
+#[test]
+fn a_french_member_reads_french_refusals_titles_and_buttons() {
+    let fr = Locales::shipped().words(&[Some("fr")]);
+    let lib = library(23);
+    let page = list_page(&fr, &lib, Some("even"), 1, 10).unwrap();
+    let embed = &page.embeds[0];
+    assert_eq!(
+        embed.title.as_deref(),
+        Some("Briefings avec le mot-clé #even")
+    );
+    assert_eq!(
+        embed.footer.as_ref().unwrap().text,
+        "Page 1 sur 2 · 11 briefings"
+    );
+    let labels: Vec<&str> = page.components[0]
+        .components
+        .iter()
+        .map(|b| b.label.as_str())
+        .collect();
+    assert_eq!(labels, ["Précédent", "Suivant"]);
+    let err = find_briefing(&fr, &lib, Some("nope")).unwrap_err();
+    assert!(
+        err.0
+            .starts_with("Je ne trouve pas de briefing nommé `nope`."),
+        "{err}"
+    );
+    let err = section(
+        &fr,
+        &library(1),
+        &SectionCatalog::default(),
+        None,
+        "whats_happening",
+    );
+    assert_eq!(
+        err.unwrap_err().0,
+        "« Story 1 » n'a pas de section What's Happening?. Ses sections : What's Next?."
+    );
 }

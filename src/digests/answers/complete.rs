@@ -3,6 +3,7 @@
 
 use crate::answer::{Choice, MAX_CHOICES};
 use crate::digests::scheduler::DigestStatus;
+use crate::locales::{Locales, Words};
 use crate::render::truncate;
 use chrono::{DateTime, Offset, TimeZone, Utc};
 use chrono_tz::{Tz, TZ_VARIANTS};
@@ -87,8 +88,29 @@ fn zone_rank(needle: &str, name: &str) -> Option<u8> {
     }
 }
 
+/// The languages there are locale files for, each with its own name for itself (`fr · Français`).
+pub fn complete_langs(locales: &std::sync::Arc<Locales>, partial: &str) -> Vec<Choice> {
+    let needle = partial.trim().to_lowercase();
+    locales
+        .tags()
+        .filter(|tag| tag.to_lowercase().starts_with(&needle))
+        .take(MAX_CHOICES)
+        .map(|tag| {
+            let words = locales.words(&[Some(tag)]);
+            let name = match words.has("language") {
+                true => format!("{tag} · {}", words.text("language")),
+                false => tag.to_string(),
+            };
+            Choice {
+                name: truncate(&name, 100).into_owned(),
+                value: tag.to_string(),
+            }
+        })
+        .collect()
+}
+
 /// The guild's digests for a `name` option, prefix matches first; config ones are marked.
-pub fn complete_names(statuses: &[DigestStatus], partial: &str) -> Vec<Choice> {
+pub fn complete_names(words: &Words, statuses: &[DigestStatus], partial: &str) -> Vec<Choice> {
     let needle = partial.trim().to_lowercase();
     let mut ranked: Vec<(u8, String, &DigestStatus)> = statuses
         .iter()
@@ -111,13 +133,7 @@ pub fn complete_names(statuses: &[DigestStatus], partial: &str) -> Vec<Choice> {
         .into_iter()
         .take(MAX_CHOICES)
         .map(|(_, _, s)| {
-            let mut name = s.spec.name.clone();
-            if s.spec.is_config() {
-                name.push_str(" (config)");
-            }
-            if s.paused {
-                name.push_str(" · paused");
-            }
+            let name = super::marked_name(words, s);
             Choice {
                 name: truncate(&name, 100).into_owned(),
                 value: s.spec.name.clone(),

@@ -8,18 +8,21 @@ use crate::briefings::SectionCatalog;
 use crate::config::{WhenEmpty, MAX_BRIEFINGS};
 use crate::digests::schedule::{parse_timezone, Schedule};
 use crate::digests::DigestSpec;
+use crate::locales::Words;
 use crate::store::NewDigest;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 /// A refusal about one option, saying which: "`schedule`: …".
-pub fn named(option: &str, e: UserError) -> UserError {
-    UserError(format!("`{option}`: {}", e.0))
+pub fn named(words: &Words, option: &str, e: UserError) -> UserError {
+    let args = [("option", option.into()), ("reason", e.0.into())];
+    UserError::new(words.t("option-refusal", &args))
 }
 
 /// The schedule in its zone; a bad zone is blamed on `timezone`, a bad expression on
 /// `schedule`. No zone means `default_zone`.
 pub fn check_schedule_options(
+    words: &Words,
     expr: &str,
     zone: Option<&str>,
     default_zone: Tz,
@@ -27,36 +30,41 @@ pub fn check_schedule_options(
 ) -> Result<Schedule, UserError> {
     let zone = zone.map(str::trim).filter(|z| !z.is_empty());
     if let Some(zone) = zone {
-        parse_timezone(zone).map_err(|e| named("timezone", explain_schedule(e)))?;
+        parse_timezone(zone).map_err(|e| named(words, "timezone", explain_schedule(words, e)))?;
     }
-    check_schedule(expr, zone, default_zone, now).map_err(|e| named("schedule", e))
+    check_schedule(words, expr, zone, default_zone, now).map_err(|e| named(words, "schedule", e))
 }
 
 /// `sections`: `all` for every section, else what [`parse_sections`] accepts.
-pub fn check_sections(input: &str, catalog: &SectionCatalog) -> Result<Vec<String>, UserError> {
+pub fn check_sections(
+    words: &Words,
+    input: &str,
+    catalog: &SectionCatalog,
+) -> Result<Vec<String>, UserError> {
     if input.trim().eq_ignore_ascii_case("all") {
         return Ok(Vec::new());
     }
-    parse_sections(Some(input), catalog).map_err(|e| named("sections", e))
+    parse_sections(words, Some(input), catalog).map_err(|e| named(words, "sections", e))
 }
 
 /// `max_briefings`: within the range the config file allows too.
-pub fn check_max_briefings(n: i64) -> Result<usize, UserError> {
+pub fn check_max_briefings(words: &Words, n: i64) -> Result<usize, UserError> {
     if MAX_BRIEFINGS.contains(&n) {
         return Ok(n as usize);
     }
-    Err(UserError(format!(
-        "`max_briefings` must be from {} to {}; you gave {n}.",
-        MAX_BRIEFINGS.start(),
-        MAX_BRIEFINGS.end()
-    )))
+    let args = [
+        ("min", MAX_BRIEFINGS.start().to_string().into()),
+        ("max", MAX_BRIEFINGS.end().to_string().into()),
+        ("given", n.to_string().into()),
+    ];
+    Err(UserError::new(words.t("digest-max-briefings-range", &args)))
 }
 
 /// `tag`, in its normal form.
-pub fn check_tag(input: &str) -> Result<String, UserError> {
-    Tag::new(input).map(|t| t.to_string()).ok_or_else(|| {
-        UserError("`tag` needs a word, like `sahel` (or use `clear: tag` to drop it).".into())
-    })
+pub fn check_tag(words: &Words, input: &str) -> Result<String, UserError> {
+    Tag::new(input)
+        .map(|t| t.to_string())
+        .ok_or_else(|| UserError::new(words.text("digest-tag-empty")))
 }
 
 /// A setting `/digest edit` can set back to its default.
@@ -96,6 +104,7 @@ pub struct EditOptions<'a> {
 /// given or `clear` contradicts the option it clears. A new schedule keeps the digest's zone
 /// and a new zone keeps its schedule.
 pub fn apply_edit(
+    words: &Words,
     current: &NewDigest,
     edit: &EditOptions<'_>,
     catalog: &SectionCatalog,
@@ -112,11 +121,7 @@ pub fn apply_edit(
         || edit.when_empty.is_some()
         || edit.clear.is_some();
     if !given {
-        return Err(UserError(
-            "Nothing to change: give at least one of `schedule`, `timezone`, `sections`, `tag`, \
-             `mention_role`, `silent`, `max_briefings`, `only_new`, `when_empty` or `clear`."
-                .into(),
-        ));
+        return Err(UserError::new(words.text("digest-edit-nothing")));
     }
     let contradicted = match edit.clear {
         Some(Clear::Tag) => edit.tag.is_some(),
@@ -126,31 +131,31 @@ pub fn apply_edit(
     };
     if let (true, Some(clear)) = (contradicted, edit.clear) {
         let option = clear.option();
-        return Err(UserError(format!(
-            "`clear: {option}` and `{option}` contradict each other; give one of them."
-        )));
+        let args = [("option", option.into())];
+        return Err(UserError::new(words.t("digest-edit-contradiction", &args)));
     }
     let mut next = current.clone();
     if edit.schedule.is_some() || edit.timezone.is_some() {
         let expr = edit.schedule.unwrap_or(&current.schedule);
         let zone = edit.timezone.unwrap_or(&current.timezone);
         let fallback = parse_timezone(&current.timezone).unwrap_or(Tz::UTC);
-        let schedule = check_schedule_options(expr, Some(zone), fallback, now)?;
+        let schedule = check_schedule_options(words, expr, Some(zone), fallback, now)?;
         next.schedule = schedule.expr().to_string();
         next.timezone = schedule.timezone().name().to_string();
     }
     if let Some(sections) = edit.sections {
-        next.sections = check_sections(sections, catalog)?;
+        next.sections = check_sections(words, sections, catalog)?;
     }
     if let Some(tag) = edit.tag {
-        next.tag = Some(check_tag(tag)?);
+        next.tag = Some(check_tag(words, tag)?);
     }
     if let Some(role) = edit.mention_role {
-        check_mention_role(Some(role), current.guild_id).map_err(|e| named("mention_role", e))?;
+        check_mention_role(words, Some(role), current.guild_id)
+            .map_err(|e| named(words, "mention_role", e))?;
         next.mention_role = Some(role);
     }
     if let Some(n) = edit.max_briefings {
-        next.max_briefings = check_max_briefings(n)?;
+        next.max_briefings = check_max_briefings(words, n)?;
     }
     next.silent = edit.silent.unwrap_or(next.silent);
     next.only_new = edit.only_new.unwrap_or(next.only_new);
@@ -166,64 +171,79 @@ pub fn apply_edit(
 
 /// A digest's content settings in one line: "Up to 3 briefings tagged `sahel`, only new ones;
 /// every section; nothing new: skipped".
-pub fn settings_line(spec: &DigestSpec) -> String {
-    let count = match spec.max_briefings {
-        1 => "Up to 1 briefing".to_string(),
-        n => format!("Up to {n} briefings"),
-    };
+pub fn settings_line(words: &Words, spec: &DigestSpec) -> String {
     let tags: Vec<String> = spec
         .tags
         .iter()
         .map(|t| format!("`{}`", echo(t.as_str(), 50)))
         .collect();
+    let or = format!(" {} ", words.text("settings-or"));
     let tagged = match tags.len() {
         0 => String::new(),
-        _ => format!(" tagged {}", tags.join(" or ")),
-    };
-    let new = if spec.only_new {
-        "only new ones"
-    } else {
-        "new or already posted"
+        _ => words.t("settings-tagged", &[("tags", tags.join(&or).into())]),
     };
     let sections = if spec.sections.is_empty() {
-        "every section".to_string()
+        words.text("settings-every-section")
     } else {
         let keys: Vec<String> = spec
             .sections
             .iter()
             .map(|k| format!("`{}`", echo(k.as_str(), 40)))
             .collect();
-        format!("sections {}", keys.join(", "))
+        words.t("settings-sections", &[("keys", keys.join(", ").into())])
     };
-    let empty = match spec.when_empty {
-        WhenEmpty::Skip => "nothing new: skipped",
-        WhenEmpty::Notice => "nothing new: a notice",
-    };
-    let mut line = format!("{count}{tagged}, {new}; {sections}; {empty}");
+    let mut parts = vec![
+        words.t(
+            "settings-count",
+            &[
+                ("count", spec.max_briefings.into()),
+                ("tagged", tagged.into()),
+                (
+                    "new",
+                    words
+                        .text(if spec.only_new {
+                            "settings-only-new"
+                        } else {
+                            "settings-any"
+                        })
+                        .into(),
+                ),
+            ],
+        ),
+        sections,
+        words.text(match spec.when_empty {
+            WhenEmpty::Skip => "settings-empty-skip",
+            WhenEmpty::Notice => "settings-empty-notice",
+        }),
+    ];
     if spec.silent {
-        line.push_str("; silent");
+        parts.push(words.text("settings-silent"));
     }
     if let Some(role) = spec.mention_role {
-        line.push_str(&format!("; mentions <@&{role}>"));
+        parts.push(words.t("settings-mentions", &[("role", role.to_string().into())]));
     }
-    line
+    parts.join("; ")
 }
 
 /// The reply to `/digest edit`: what the digest now does and when it posts next.
-pub fn edited_text(spec: &DigestSpec, next_fire: Option<DateTime<Utc>>) -> String {
+pub fn edited_text(words: &Words, spec: &DigestSpec, next_fire: Option<DateTime<Utc>>) -> String {
     let next = match next_fire {
-        _ if spec.paused => "It is paused; `/digest resume` starts it again.".to_string(),
-        Some(t) => format!("Next post: <t:{}:F>.", t.timestamp()),
-        None => "Its schedule has no further fire time.".to_string(),
+        _ if spec.paused => words.text("digest-edited-paused"),
+        Some(t) => words.t(
+            "digest-edited-next",
+            &[("at", t.timestamp().to_string().into())],
+        ),
+        None => words.text("digest-edited-no-next"),
     };
-    format!(
-        "Digest `{}` updated: it posts to <#{}> on `{}` ({}).\n{}.\n{next}",
-        spec.name,
-        spec.channel_id,
-        spec.schedule.expr(),
-        spec.schedule.timezone(),
-        settings_line(spec)
-    )
+    let args = [
+        ("name", spec.name.as_str().into()),
+        ("channel", spec.channel_id.to_string().into()),
+        ("schedule", spec.schedule.expr().into()),
+        ("zone", spec.schedule.timezone().name().into()),
+        ("settings", settings_line(words, spec).into()),
+        ("next", next.into()),
+    ];
+    words.t("digest-edited", &args)
 }
 
 #[cfg(test)]

@@ -1,4 +1,9 @@
 use super::*;
+use crate::locales::Words;
+
+fn en() -> Words {
+    Words::english()
+}
 use crate::config::{CatchUp, ScheduleConfig};
 use crate::store::{runtime_key, DigestRow};
 use std::time::Duration;
@@ -23,12 +28,20 @@ fn morning() -> NewDigest {
         max_briefings: 3,
         only_new: true,
         when_empty: WhenEmpty::Skip,
+        lang: None,
         created_by: 7,
     }
 }
 
 fn edit_of(edit: EditOptions<'_>) -> Result<NewDigest, String> {
-    apply_edit(&morning(), &edit, &SectionCatalog::default(), at(NOW)).map_err(|e| e.0)
+    apply_edit(
+        &en(),
+        &morning(),
+        &edit,
+        &SectionCatalog::default(),
+        at(NOW),
+    )
+    .map_err(|e| e.0)
 }
 
 #[test]
@@ -110,7 +123,7 @@ fn a_refused_edit_names_the_option() {
         let err = edit_of(edit.clone()).unwrap_err();
         assert!(err.starts_with(want), "{err}\nwanted: {want}");
     }
-    assert_eq!(check_max_briefings(10), Ok(10));
+    assert_eq!(check_max_briefings(&en(), 10), Ok(10));
 }
 
 fn spec_of(d: NewDigest) -> DigestSpec {
@@ -133,7 +146,7 @@ fn spec_of(d: NewDigest) -> DigestSpec {
 fn settings_read_as_one_line() {
     let spec = spec_of(morning());
     assert_eq!(
-        settings_line(&spec),
+        settings_line(&en(), &spec),
         "Up to 3 briefings tagged `sahel`, only new ones; sections `whats_next`; nothing new: \
          skipped; mentions <@&5>"
     );
@@ -148,11 +161,11 @@ fn settings_read_as_one_line() {
         ..morning()
     });
     assert_eq!(
-        settings_line(&plain),
+        settings_line(&en(), &plain),
         "Up to 1 briefing, new or already posted; every section; nothing new: a notice; silent"
     );
     assert_eq!(
-        edited_text(&plain, Some(at("2025-06-05T06:00:00Z"))),
+        edited_text(&en(), &plain, Some(at("2025-06-05T06:00:00Z"))),
         "Digest `morning` updated: it posts to <#10> on `0 8 * * MON-FRI` (Europe/Paris).\n\
          Up to 1 briefing, new or already posted; every section; nothing new: a notice; \
          silent.\nNext post: <t:1749103200:F>."

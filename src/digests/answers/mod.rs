@@ -8,19 +8,20 @@ mod complete;
 mod edit;
 mod replies;
 
-pub use complete::{complete_names, complete_timezones};
+pub use complete::{complete_langs, complete_names, complete_timezones};
 pub use edit::{
     apply_edit, check_max_briefings, check_schedule_options, check_sections, check_tag,
     edited_text, named, settings_line, Clear, EditOptions,
 };
 pub use replies::{
     added_text, duplicate_name, explain_refusal, fire_line, label_preview, list_payload,
-    no_such_digest, paused_text, removed_text, resumed_text, send_now_text,
+    marked_name, no_such_digest, paused_text, removed_text, resumed_text, send_now_text,
 };
 
 use crate::answer::UserError;
 use crate::briefings::SectionCatalog;
 use crate::digests::schedule::{parse_timezone, Schedule, ScheduleError};
+use crate::locales::{Locales, Words};
 use crate::render::truncate;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -55,67 +56,68 @@ pub fn is_moderator(permissions: Option<u64>, roles: &[u64], moderator_role_ids:
     by_permission || roles.iter().any(|r| moderator_role_ids.contains(r))
 }
 
-pub fn not_a_moderator() -> UserError {
-    UserError(
-        "Only moderators (Manage Server permission or a moderator role) can manage digests.".into(),
-    )
+pub fn not_a_moderator(words: &Words) -> UserError {
+    UserError::new(words.text("not-moderator"))
 }
 
 /// The name as it will be stored: letters, digits, `-` and `_`, at most 50 characters.
-pub fn check_name(name: &str) -> Result<&str, UserError> {
+pub fn check_name<'a>(words: &Words, name: &'a str) -> Result<&'a str, UserError> {
     let name = name.trim();
     let allowed = |c: char| c.is_alphanumeric() || c == '-' || c == '_';
     if !name.is_empty() && name.chars().count() <= MAX_NAME_LEN && name.chars().all(allowed) {
         return Ok(name);
     }
-    Err(UserError(format!(
-        "`{}` can't be a digest name: use up to {MAX_NAME_LEN} letters, digits, `-` or `_`, \
-         like `morning-news`.",
-        echo(name, 60)
+    Err(UserError::new(words.t(
+        "digest-bad-name",
+        &[
+            ("name", echo(name, 60).into()),
+            ("max", MAX_NAME_LEN.into()),
+        ],
     )))
 }
 
 /// The schedule in the chosen zone (the config's default when none is given), refused when
 /// the expression or zone is wrong or the schedule never fires after `now`.
 pub fn check_schedule(
+    words: &Words,
     expr: &str,
     zone: Option<&str>,
     default_zone: Tz,
     now: DateTime<Utc>,
 ) -> Result<Schedule, UserError> {
     let tz = match zone.map(str::trim).filter(|z| !z.is_empty()) {
-        Some(zone) => parse_timezone(zone).map_err(explain_schedule)?,
+        Some(zone) => parse_timezone(zone).map_err(|e| explain_schedule(words, e))?,
         None => default_zone,
     };
-    let schedule = Schedule::parse(expr, tz).map_err(explain_schedule)?;
+    let schedule = Schedule::parse(expr, tz).map_err(|e| explain_schedule(words, e))?;
     if schedule.next_after(now).is_none() {
-        return Err(UserError(format!(
-            "`{}` never fires: no date matches it. Try something like `0 8 * * MON-FRI`.",
-            echo(expr, 100)
+        return Err(UserError::new(words.t(
+            "digest-never-fires",
+            &[("schedule", echo(expr, 100).into())],
         )));
     }
     Ok(schedule)
 }
 
-fn explain_schedule(e: ScheduleError) -> UserError {
-    UserError(match e {
-        ScheduleError::InvalidCron { expr, reason } => format!(
-            "`{}` is not a schedule I understand: {reason}. Examples: `0 8 * * MON-FRI` \
-             (8:00 on weekdays), `*/30 * * * *` (every 30 minutes), `@daily`.",
-            echo(&expr, 100)
+fn explain_schedule(words: &Words, e: ScheduleError) -> UserError {
+    UserError::new(match e {
+        ScheduleError::InvalidCron { expr, reason } => words.t(
+            "digest-bad-schedule",
+            &[
+                ("schedule", echo(&expr, 100).into()),
+                ("reason", reason.into()),
+            ],
         ),
         ScheduleError::UnknownTimeZone {
             name,
             suggestion: Some(s),
-        } => format!(
-            "Unknown time zone `{}`. Did you mean `{s}`?",
-            echo(&name, 64)
+        } => words.t(
+            "digest-zone-did-you-mean",
+            &[("zone", echo(&name, 64).into()), ("suggestion", s.into())],
         ),
-        ScheduleError::UnknownTimeZone { name, .. } => format!(
-            "Unknown time zone `{}`. Use an IANA name such as `Europe/Paris`, \
-             `America/New_York` or `UTC`; the option suggests names as you type.",
-            echo(&name, 64)
-        ),
+        ScheduleError::UnknownTimeZone { name, .. } => {
+            words.t("digest-zone-unknown", &[("zone", echo(&name, 64).into())])
+        }
     })
 }
 
@@ -123,6 +125,7 @@ fn explain_schedule(e: ScheduleError) -> UserError {
 /// key (`whats_next`, `whats-next`) or any heading alias (`What's Next?`, `Et après`).
 /// Nothing given means every section.
 pub fn parse_sections(
+    words: &Words,
     input: Option<&str>,
     catalog: &SectionCatalog,
 ) -> Result<Vec<String>, UserError> {
@@ -134,17 +137,17 @@ pub fn parse_sections(
         let found = match resolve_section(part, catalog) {
             Some(key) => vec![key],
             None => {
-                let words: Vec<&str> = part.split_whitespace().collect();
+                let keys: Vec<&str> = part.split_whitespace().collect();
                 let resolved: Vec<Option<String>> =
-                    words.iter().map(|w| resolve_section(w, catalog)).collect();
+                    keys.iter().map(|w| resolve_section(w, catalog)).collect();
                 // Name the word that failed in a list of keys, the whole item otherwise.
                 let unknown = match resolved.iter().position(Option::is_none) {
                     None => None,
-                    Some(i) if resolved.iter().any(Option::is_some) => Some(words[i]),
+                    Some(i) if resolved.iter().any(Option::is_some) => Some(keys[i]),
                     Some(_) => Some(part),
                 };
                 if let Some(unknown) = unknown {
-                    return Err(unknown_section(unknown, catalog));
+                    return Err(unknown_section(words, unknown, catalog));
                 }
                 resolved.into_iter().flatten().collect()
             }
@@ -163,13 +166,40 @@ fn resolve_section(item: &str, catalog: &SectionCatalog) -> Option<String> {
     catalog.get(key.as_str()).map(|def| def.key.to_string())
 }
 
-fn unknown_section(item: &str, catalog: &SectionCatalog) -> UserError {
+fn unknown_section(words: &Words, item: &str, catalog: &SectionCatalog) -> UserError {
     let known: Vec<String> = catalog.keys().map(|k| format!("`{k}`")).collect();
-    UserError(format!(
-        "Unknown section `{}`. Sections are {}; separate several with commas.",
-        echo(item, 80),
-        known.join(", ")
+    UserError::new(words.t(
+        "digest-unknown-section",
+        &[
+            ("section", echo(item, 80).into()),
+            ("known", known.join(", ").into()),
+        ],
     ))
+}
+
+/// The language a digest posts in: the tag of the locale that serves `lang`, or `None` to
+/// follow the guild when no language is given.
+pub fn check_lang(
+    words: &Words,
+    locales: &Locales,
+    lang: Option<&str>,
+) -> Result<Option<String>, UserError> {
+    let Some(lang) = lang.map(str::trim).filter(|l| !l.is_empty()) else {
+        return Ok(None);
+    };
+    match locales.resolve(lang) {
+        Some(tag) => Ok(Some(tag.to_string())),
+        None => {
+            let known: Vec<String> = locales.tags().map(|t| format!("`{t}`")).collect();
+            Err(UserError::new(words.t(
+                "digest-unknown-lang",
+                &[
+                    ("lang", echo(lang, 20).into()),
+                    ("known", known.join(", ").into()),
+                ],
+            )))
+        }
+    }
 }
 
 /// What Discord said about the chosen channel: its guild and type, or `None` when the bot
@@ -181,31 +211,29 @@ pub struct ChannelFacts {
 
 /// A digest may only post in a text-like channel of the guild it belongs to.
 pub fn check_channel(
+    words: &Words,
     channel_id: u64,
     facts: Option<ChannelFacts>,
     guild_id: u64,
 ) -> Result<(), UserError> {
-    let text = match facts {
-        None => format!(
-            "I can't see <#{channel_id}>. Make sure I can view and post in it, or pick another channel."
-        ),
-        Some(f) if f.guild_id != Some(guild_id) => format!(
-            "<#{channel_id}> is not a channel of this server. Pick one of this server's text channels."
-        ),
-        Some(f) if !POSTABLE_CHANNELS.contains(&f.kind) => format!(
-            "<#{channel_id}> is not a text channel. Pick a text or announcement channel."
-        ),
+    let key = match facts {
+        None => "digest-channel-unseen",
+        Some(f) if f.guild_id != Some(guild_id) => "digest-channel-elsewhere",
+        Some(f) if !POSTABLE_CHANNELS.contains(&f.kind) => "digest-channel-not-text",
         Some(_) => return Ok(()),
     };
-    Err(UserError(text))
+    let channel = channel_id.to_string();
+    Err(UserError::new(words.t(key, &[("channel", channel.into())])))
 }
 
 /// `@everyone` (whose role id is the guild's) would ping the whole server on every post.
-pub fn check_mention_role(role: Option<u64>, guild_id: u64) -> Result<(), UserError> {
+pub fn check_mention_role(
+    words: &Words,
+    role: Option<u64>,
+    guild_id: u64,
+) -> Result<(), UserError> {
     if role == Some(guild_id) {
-        return Err(UserError(
-            "A digest can't mention @everyone. Pick a role members can opt into.".into(),
-        ));
+        return Err(UserError::new(words.text("digest-no-everyone")));
     }
     Ok(())
 }

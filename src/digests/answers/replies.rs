@@ -5,6 +5,7 @@ use super::{echo, explain_schedule, prose};
 use crate::answer::UserError;
 use crate::digests::schedule::Schedule;
 use crate::digests::scheduler::{DeliveryOutcome, DigestStatus, SchedulerError, SkippedFires};
+use crate::locales::Words;
 use crate::render::limits::{CONTENT, EMBED_FIELDS, EMBED_TOTAL, FIELD_NAME, FIELD_VALUE};
 use crate::render::{truncate, Embed, EmbedField, EmbedFooter, MessagePayload};
 use crate::store::StoreError;
@@ -16,6 +17,7 @@ const SHOWN_FIRES: usize = 3;
 
 /// The reply to `/digest add`: where and when it posts, and its next three fire times.
 pub fn added_text(
+    words: &Words,
     name: &str,
     channel_id: u64,
     schedule: &Schedule,
@@ -28,18 +30,21 @@ pub fn added_text(
         .into_iter()
         .map(|t| format!("- {}", fire_line(t, tz)))
         .collect();
-    let mut text = format!(
-        "Digest `{name}` created: it posts to <#{channel_id}> on `{}` ({tz}).\nNext fire times:\n{}",
-        schedule.expr(),
-        fires.join("\n")
+    let mut text = words.t(
+        "digest-added",
+        &[
+            ("name", name.into()),
+            ("channel", channel_id.to_string().into()),
+            ("schedule", schedule.expr().into()),
+            ("zone", tz.name().into()),
+            ("fires", fires.join("\n").into()),
+        ],
     );
     if let Some(tag) = unknown_tag {
-        text.push_str(&format!(
-            "\nNo briefing is tagged `{}` yet, so it posts nothing until one is.",
-            echo(tag, 50)
-        ));
+        text.push('\n');
+        text.push_str(&words.t("digest-added-unknown-tag", &[("tag", echo(tag, 50).into())]));
     }
-    text
+    truncate(&text, CONTENT).into_owned()
 }
 
 /// `<t:UNIX:F>` (shown in each reader's own time) and the wall-clock time in the digest's zone.
@@ -50,18 +55,16 @@ pub fn fire_line(t: DateTime<Utc>, tz: Tz) -> String {
 
 /// `/digest list`: one field per digest, within Discord's embed limits; what does not fit is
 /// counted in the footer.
-pub fn list_payload(statuses: &[DigestStatus]) -> MessagePayload {
+pub fn list_payload(words: &Words, statuses: &[DigestStatus]) -> MessagePayload {
     if statuses.is_empty() {
-        return MessagePayload::with_content(
-            "This server has no digests yet. Create one with `/digest add`.",
-        );
+        return MessagePayload::with_content(words.text("digest-list-empty"));
     }
-    let title = "Digests in this server".to_string();
+    let title = truncate(&words.text("digest-list-title"), 200).into_owned();
     // Room for the title and the longest footer, so adding the footer never breaks the total.
     let mut used = title.chars().count() + 80;
     let mut fields = Vec::new();
     for status in statuses {
-        let field = list_field(status);
+        let field = list_field(words, status);
         let size = field.name.chars().count() + field.value.chars().count();
         if fields.len() == EMBED_FIELDS || used + size > EMBED_TOTAL {
             break;
@@ -70,12 +73,16 @@ pub fn list_payload(statuses: &[DigestStatus]) -> MessagePayload {
         fields.push(field);
     }
     let hidden = statuses.len() - fields.len();
-    let mut footer = format!("{} digest(s)", statuses.len());
-    if hidden > 0 {
-        footer.push_str(&format!(
-            "; {hidden} more not shown (use /digest preview with a name)"
-        ));
-    }
+    let count = ("count", statuses.len().into());
+    let footer = match hidden {
+        0 => words.t("digest-list-footer", &[count]),
+        _ => words.t(
+            "digest-list-footer-hidden",
+            &[count, ("hidden", hidden.into())],
+        ),
+    };
+    // Within the room kept for it above, whatever an admin's file says.
+    let footer = truncate(&footer, 80).into_owned();
     MessagePayload::with_embeds(vec![Embed {
         title: Some(title),
         fields,
@@ -84,50 +91,62 @@ pub fn list_payload(statuses: &[DigestStatus]) -> MessagePayload {
     }])
 }
 
-fn list_field(s: &DigestStatus) -> EmbedField {
-    let spec = &s.spec;
-    let mut name = spec.name.clone();
-    if spec.is_config() {
-        name.push_str(" (config)");
+/// `name (config) · paused`: the digest's name with what a moderator should know at a glance.
+pub fn marked_name(words: &Words, s: &DigestStatus) -> String {
+    let mut name = s.spec.name.clone();
+    if s.spec.is_config() {
+        name.push_str(&format!(" ({})", words.text("digest-marker-config")));
     }
     if s.paused {
-        name.push_str(" · paused");
+        name.push_str(&format!(" · {}", words.text("digest-marker-paused")));
     }
+    name
+}
+
+fn list_field(words: &Words, s: &DigestStatus) -> EmbedField {
+    let spec = &s.spec;
+    let name = marked_name(words, s);
     let mut lines = vec![format!(
         "`{}` ({}) in <#{}>",
         spec.schedule.expr(),
         spec.schedule.timezone(),
         spec.channel_id
     )];
+    let at = |t: DateTime<Utc>| ("at", t.timestamp().to_string().into());
     if s.paused {
-        let reason = s.paused_reason.as_deref().unwrap_or("no reason given");
-        lines.push(format!("Paused: {}", prose(reason, 120)));
+        let reason = match s.paused_reason.as_deref() {
+            Some(reason) => prose(reason, 120),
+            None => words.text("digest-list-no-reason"),
+        };
+        lines.push(words.t("digest-list-paused", &[("reason", reason.into())]));
     } else {
         lines.push(match s.next_fire {
-            Some(t) => format!("Next: <t:{}:F>", t.timestamp()),
-            None => "Next: never".into(),
+            Some(t) => words.t("digest-list-next", &[at(t)]),
+            None => words.text("digest-list-next-never"),
         });
     }
     lines.push(match s.last_delivery {
-        Some(t) => format!("Last delivery: <t:{}:F>", t.timestamp()),
-        None => "Last delivery: none yet".into(),
+        Some(t) => words.t("digest-list-last-delivery", &[at(t)]),
+        None => words.text("digest-list-no-delivery"),
     });
-    lines.push(super::settings_line(spec));
+    lines.push(super::settings_line(words, spec));
     if let Some(retry) = &s.retrying {
-        lines.push(format!(
-            "Retrying the post for <t:{}:f> ({}): next try <t:{}:R>, until <t:{}:f>",
-            retry.fire.timestamp(),
-            prose(&retry.error, 100),
-            retry.next_try.timestamp(),
-            retry.until.timestamp()
+        lines.push(words.t(
+            "digest-list-retrying",
+            &[
+                ("fire", retry.fire.timestamp().to_string().into()),
+                ("error", prose(&retry.error, 100).into()),
+                ("next", retry.next_try.timestamp().to_string().into()),
+                ("until", retry.until.timestamp().to_string().into()),
+            ],
         ));
     }
     if let Some(error) = &s.last_error {
-        let when = s
-            .last_error_at
-            .map(|t| format!(" (<t:{}:R>)", t.timestamp()))
-            .unwrap_or_default();
-        lines.push(format!("Last error: {}{when}", prose(error, 150)));
+        let error = ("error", prose(error, 150).into());
+        lines.push(match s.last_error_at {
+            Some(t) => words.t("digest-list-last-error-at", &[error, at(t)]),
+            None => words.t("digest-list-last-error", &[error]),
+        });
     }
     EmbedField {
         name: truncate(&name, FIELD_NAME).into_owned(),
@@ -137,102 +156,112 @@ fn list_field(s: &DigestStatus) -> EmbedField {
 }
 
 /// A name that matches none of the guild's digests, with the names there are.
-pub fn no_such_digest(name: &str, existing: &[String]) -> UserError {
-    let name = echo(name, 60);
+pub fn no_such_digest(words: &Words, name: &str, existing: &[String]) -> UserError {
+    let name = ("name", echo(name, 60).into());
     if existing.is_empty() {
-        return UserError(format!(
-            "There's no digest called `{name}`: this server has no digests yet. Create one with \
-             `/digest add`."
-        ));
+        return UserError::new(words.t("digest-not-found-none", &[name]));
     }
     let names: Vec<String> = existing.iter().take(15).map(|n| format!("`{n}`")).collect();
-    UserError(format!(
-        "There's no digest called `{name}` in this server. Digests here: {}.",
-        names.join(", ")
+    UserError::new(words.t(
+        "digest-not-found-listed",
+        &[name, ("names", names.join(", ").into())],
     ))
 }
 
 /// What the caller is told when the scheduler refuses; `None` for failures that are not
 /// theirs (the database), which the caller logs and answers with a generic apology.
-pub fn explain_refusal(e: &SchedulerError, name: &str) -> Option<UserError> {
-    let name = echo(name, 60);
+pub fn explain_refusal(words: &Words, e: &SchedulerError, name: &str) -> Option<UserError> {
+    let name = [("name", echo(name, 60).into())];
     let text = match e {
-        SchedulerError::NotFound(_) => {
-            format!("There's no digest called `{name}` in this server.")
+        SchedulerError::NotFound(_) => words.t("digest-not-found", &name),
+        SchedulerError::ConfigDigest(_) => words.t("digest-in-config", &name),
+        SchedulerError::Store(StoreError::DuplicateName { .. }) => {
+            words.t("digest-duplicate", &name)
         }
-        SchedulerError::ConfigDigest(_) => format!(
-            "`{name}` is defined in the bot's config file, so it can't be changed or removed from \
-             Discord. Ask the bot's admin to do it there; meanwhile you can `/digest pause` it."
-        ),
-        SchedulerError::Store(StoreError::DuplicateName { .. }) => format!(
-            "A digest called `{name}` already exists in this server. Pick another name, or \
-             remove the old one first."
-        ),
-        SchedulerError::Schedule(e) => return Some(explain_schedule(e.clone())),
-        SchedulerError::Stopped => "The bot is restarting; please try again in a minute.".into(),
-        SchedulerError::Retrying(pending) => format!(
-            "`{name}` has a post being retried (the one for <t:{}:f>, which failed: {}). It is \
-             tried again <t:{}:R>, until <t:{}:f>; a new send would only wait behind it.",
-            pending.fire.timestamp(),
-            prose(&pending.error, 150),
-            pending.next_try.timestamp(),
-            pending.until.timestamp()
+        SchedulerError::Schedule(e) => return Some(explain_schedule(words, e.clone())),
+        SchedulerError::Stopped => words.text("digest-restarting"),
+        SchedulerError::Retrying(pending) => words.t(
+            "digest-retrying",
+            &[
+                name[0].clone(),
+                ("fire", pending.fire.timestamp().to_string().into()),
+                ("error", prose(&pending.error, 150).into()),
+                ("next", pending.next_try.timestamp().to_string().into()),
+                ("until", pending.until.timestamp().to_string().into()),
+            ],
         ),
         SchedulerError::Store(_) => return None,
     };
-    Some(UserError(text))
+    Some(UserError::new(text))
 }
 
-pub fn duplicate_name(name: &str) -> UserError {
+pub fn duplicate_name(words: &Words, name: &str) -> UserError {
     let e = SchedulerError::Store(StoreError::DuplicateName { name: name.into() });
-    explain_refusal(&e, name).expect("a duplicate is explained")
+    explain_refusal(words, &e, name).expect("a duplicate is explained")
 }
 
-pub fn removed_text(name: &str) -> String {
-    format!("Removed `{name}`. It won't post again.")
+pub fn removed_text(words: &Words, name: &str) -> String {
+    words.t("digest-removed", &[("name", name.into())])
 }
 
-pub fn paused_text(name: &str, already: bool) -> String {
-    if already {
-        format!("`{name}` is already paused. `/digest resume` starts it again.")
+pub fn paused_text(words: &Words, name: &str, already: bool) -> String {
+    let key = if already {
+        "digest-already-paused"
     } else {
-        format!("Paused `{name}`. It won't post until you `/digest resume` it.")
-    }
+        "digest-paused"
+    };
+    words.t(key, &[("name", name.into())])
 }
 
 /// `already`: it was not paused. Fire times missed while paused are not caught up; `skipped`
 /// says how many there were, when known.
 pub fn resumed_text(
+    words: &Words,
     name: &str,
     next: Option<DateTime<Utc>>,
     skipped: Option<SkippedFires>,
     already: bool,
 ) -> String {
     let next = match next {
-        Some(t) => format!("next post <t:{}:F>", t.timestamp()),
-        None => "its schedule has no further fire time".into(),
+        Some(t) => words.t(
+            "digest-next-post",
+            &[("at", t.timestamp().to_string().into())],
+        ),
+        None => words.text("digest-no-next-post"),
     };
     if already {
-        return format!("`{name}` isn't paused; {next}.");
+        return words.t(
+            "digest-not-paused",
+            &[("name", name.into()), ("next", next.into())],
+        );
     }
     let skipped = match skipped {
-        None => "Posts missed while paused are skipped.".to_string(),
-        Some(SkippedFires { count: 0, .. }) => "No post was due while it was paused.".into(),
-        Some(SkippedFires { count: 1, .. }) => {
-            "1 post was due while it was paused; it is skipped, not sent now.".into()
-        }
-        Some(SkippedFires { count, at_least }) => format!(
-            "{}{count} posts were due while it was paused; they are skipped, not sent now.",
-            if at_least { "At least " } else { "" }
+        None => words.text("resume-skipped-unknown"),
+        Some(SkippedFires { count, at_least }) => words.t(
+            "resume-skipped",
+            &[
+                ("count", count.into()),
+                ("atleast", if at_least { "yes" } else { "no" }.into()),
+            ],
         ),
     };
-    format!("Resumed `{name}`; {next}. {skipped}")
+    words.t(
+        "digest-resumed",
+        &[
+            ("name", name.into()),
+            ("next", next.into()),
+            ("skipped", skipped.into()),
+        ],
+    )
 }
 
 /// Marks the first message of a preview as one, when that still fits Discord's limit.
-pub fn label_preview(payloads: &mut [MessagePayload]) {
+pub fn label_preview(words: &Words, payloads: &mut [MessagePayload]) {
     if let Some(first) = payloads.first_mut() {
-        let labelled = format!("Preview (only you see this) · {}", first.content);
+        let labelled = words.t(
+            "digest-preview",
+            &[("content", first.content.as_str().into())],
+        );
         if labelled.chars().count() <= CONTENT {
             first.content = labelled;
         }
@@ -240,42 +269,46 @@ pub fn label_preview(payloads: &mut [MessagePayload]) {
 }
 
 /// The outcome of `/digest send-now`.
-pub fn send_now_text(name: &str, channel_id: u64, outcome: &DeliveryOutcome) -> String {
-    match outcome {
-        DeliveryOutcome::Sent { messages } => {
-            format!("Sent `{name}` to <#{channel_id}> ({messages} message(s)).")
-        }
-        DeliveryOutcome::SkippedEmpty => format!(
-            "Nothing new to post for `{name}`: every matching briefing was posted already, so \
-             nothing was sent."
+pub fn send_now_text(
+    words: &Words,
+    name: &str,
+    channel_id: u64,
+    outcome: &DeliveryOutcome,
+) -> String {
+    let name = ("name", name.into());
+    let channel = ("channel", channel_id.to_string().into());
+    let text = match outcome {
+        DeliveryOutcome::Sent { messages } => words.t(
+            "digest-sent",
+            &[name, channel, ("count", (*messages).into())],
         ),
-        DeliveryOutcome::AlreadyClosed(_) => {
-            format!("`{name}` was just delivered for this second; nothing more was sent.")
+        DeliveryOutcome::SkippedEmpty => words.t("digest-sent-nothing-new", &[name]),
+        DeliveryOutcome::AlreadyClosed(_) => words.t("digest-sent-already", &[name]),
+        DeliveryOutcome::NotDue => words.t("digest-sent-removed", &[name]),
+        DeliveryOutcome::Failed { paused: true, .. } => {
+            words.t("digest-sent-channel-gone", &[name, channel])
         }
-        DeliveryOutcome::NotDue => format!("`{name}` was removed meanwhile; nothing was sent."),
         // A manual send is never too late; kept for completeness.
-        DeliveryOutcome::TooLate => format!("`{name}` came too late to be sent; nothing was sent."),
+        DeliveryOutcome::TooLate => words.t("digest-sent-too-late", &[name]),
         DeliveryOutcome::Retrying {
             error,
             next_try,
             until,
-        } => format!(
-            "Sending `{name}` to <#{channel_id}> failed ({}). It is tried again <t:{}:R>, until \
-             <t:{}:f>; `/digest list` shows how it goes.",
-            prose(error, 150),
-            next_try.timestamp(),
-            until.timestamp()
+        } => words.t(
+            "digest-sent-retrying",
+            &[
+                name,
+                channel,
+                ("error", prose(error, 150).into()),
+                ("next", next_try.timestamp().to_string().into()),
+                ("until", until.timestamp().to_string().into()),
+            ],
         ),
-        DeliveryOutcome::Failed { paused: true, .. } => format!(
-            "I couldn't post `{name}` in <#{channel_id}>: the channel is gone or I may not post \
-             there. The digest is paused; fix the channel, then `/digest resume` it."
+        DeliveryOutcome::Failed { error, .. } => words.t(
+            "digest-sent-failed",
+            &[name, ("error", prose(error, 150).into())],
         ),
-        DeliveryOutcome::Failed { error, .. } => format!(
-            "Sending `{name}` failed ({}). See `/digest list` for its last error.",
-            prose(error, 150)
-        ),
-        DeliveryOutcome::Interrupted => {
-            format!("The bot is shutting down; `{name}` will be sent when it is back.")
-        }
-    }
+        DeliveryOutcome::Interrupted => words.t("digest-sent-interrupted", &[name]),
+    };
+    truncate(&text, CONTENT).into_owned()
 }

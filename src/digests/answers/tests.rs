@@ -5,6 +5,7 @@ use crate::digests::scheduler::{
     DeliveryOutcome, DigestStatus, PendingRetry, SchedulerError, SkippedFires,
 };
 use crate::digests::{DigestSource, DigestSpec};
+use crate::locales::Words;
 use crate::render::limits;
 use crate::render::MessagePayload;
 use crate::store::StoreError;
@@ -13,6 +14,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 const NEW_YORK: Tz = chrono_tz::America::New_York;
+
+fn en() -> Words {
+    Words::english()
+}
 
 fn at(s: &str) -> DateTime<Utc> {
     s.parse().unwrap()
@@ -35,6 +40,7 @@ fn spec(name: &str, schedule: &str, config: bool) -> Arc<DigestSpec> {
             only_new: true,
             when_empty: WhenEmpty::Skip,
             created_by: 7,
+            lang: None,
         },
         created_at: at("2025-06-01T00:00:00Z"),
         paused: false,
@@ -90,7 +96,7 @@ fn moderators_hold_manage_server_administrator_or_a_configured_role() {
 #[test]
 fn names_are_short_words_and_refusals_say_what_is_allowed() {
     for ok in ["morning", "Morning-News_2", "matin-été", &"x".repeat(50)] {
-        assert_eq!(check_name(&format!(" {ok} ")), Ok(ok));
+        assert_eq!(check_name(&en(), &format!(" {ok} ")), Ok(ok));
     }
     for bad in [
         "",
@@ -100,7 +106,7 @@ fn names_are_short_words_and_refusals_say_what_is_allowed() {
         &"x".repeat(51),
         "emoji🙂",
     ] {
-        let err = check_name(bad).unwrap_err().0;
+        let err = check_name(&en(), bad).unwrap_err().0;
         assert!(err.contains("letters, digits, `-` or `_`"), "{err}");
     }
 }
@@ -108,13 +114,13 @@ fn names_are_short_words_and_refusals_say_what_is_allowed() {
 #[test]
 fn schedules_are_checked_in_their_zone() {
     let now = at("2025-06-04T10:00:00Z");
-    let s = check_schedule("0 8 * * *", Some("america/new_york"), Tz::UTC, now).unwrap();
+    let s = check_schedule(&en(), "0 8 * * *", Some("america/new_york"), Tz::UTC, now).unwrap();
     assert_eq!(s.timezone(), NEW_YORK);
-    let s = check_schedule("*/3 * * * * *", None, NEW_YORK, now).unwrap();
+    let s = check_schedule(&en(), "*/3 * * * * *", None, NEW_YORK, now).unwrap();
     assert_eq!(s.timezone(), NEW_YORK, "the config's default zone");
-    assert!(check_schedule("@weekly", Some(" "), Tz::UTC, now).is_ok());
+    assert!(check_schedule(&en(), "@weekly", Some(" "), Tz::UTC, now).is_ok());
 
-    let err = check_schedule("0 25 * * *", None, Tz::UTC, now)
+    let err = check_schedule(&en(), "0 25 * * *", None, Tz::UTC, now)
         .unwrap_err()
         .0;
     assert!(
@@ -124,24 +130,24 @@ fn schedules_are_checked_in_their_zone() {
         "{err}"
     );
     assert!(err.contains("`@daily`"), "{err}");
-    let err = check_schedule("every day", None, Tz::UTC, now)
+    let err = check_schedule(&en(), "every day", None, Tz::UTC, now)
         .unwrap_err()
         .0;
     assert!(err.contains("expected 5 fields"), "{err}");
 
-    let err = check_schedule("0 8 * * *", Some("Amerca/New_Yrok"), Tz::UTC, now);
+    let err = check_schedule(&en(), "0 8 * * *", Some("Amerca/New_Yrok"), Tz::UTC, now);
     assert_eq!(
         err.unwrap_err().0,
         "Unknown time zone `Amerca/New_Yrok`. Did you mean `America/New_York`?"
     );
-    let err = check_schedule("0 8 * * *", Some("Nowhere/`x`"), Tz::UTC, now);
+    let err = check_schedule(&en(), "0 8 * * *", Some("Nowhere/`x`"), Tz::UTC, now);
     let err = err.unwrap_err().0;
     assert!(
         err.starts_with("Unknown time zone `Nowhere/'x'`. Use an IANA name such as"),
         "{err}"
     );
 
-    let err = check_schedule("0 0 30 2 *", None, Tz::UTC, now)
+    let err = check_schedule(&en(), "0 0 30 2 *", None, Tz::UTC, now)
         .unwrap_err()
         .0;
     assert!(err.contains("never fires"), "{err}");
@@ -150,9 +156,9 @@ fn schedules_are_checked_in_their_zone() {
 #[test]
 fn sections_are_keys_or_headings_and_unknown_ones_name_the_valid_keys() {
     let catalog = SectionCatalog::default();
-    let parse = |s: &str| parse_sections(Some(s), &catalog);
+    let parse = |s: &str| parse_sections(&en(), Some(s), &catalog);
     assert_eq!(parse(""), Ok(vec![]));
-    assert_eq!(parse_sections(None, &catalog), Ok(vec![]));
+    assert_eq!(parse_sections(&en(), None, &catalog), Ok(vec![]));
     assert_eq!(
         parse("whats_happening why-it-matters"),
         Ok(vec!["whats_happening".into(), "why_it_matters".into()])
@@ -181,13 +187,13 @@ fn channels_must_be_text_channels_of_the_guild() {
             kind,
         })
     };
-    assert!(check_channel(5, facts(1, 0), 1).is_ok());
-    assert!(check_channel(5, facts(1, 5), 1).is_ok());
-    let other = check_channel(5, facts(2, 0), 1).unwrap_err().0;
+    assert!(check_channel(&en(), 5, facts(1, 0), 1).is_ok());
+    assert!(check_channel(&en(), 5, facts(1, 5), 1).is_ok());
+    let other = check_channel(&en(), 5, facts(2, 0), 1).unwrap_err().0;
     assert!(other.contains("not a channel of this server"), "{other}");
-    let voice = check_channel(5, facts(1, 2), 1).unwrap_err().0;
+    let voice = check_channel(&en(), 5, facts(1, 2), 1).unwrap_err().0;
     assert!(voice.contains("not a text channel"), "{voice}");
-    let unseen = check_channel(5, None, 1).unwrap_err().0;
+    let unseen = check_channel(&en(), 5, None, 1).unwrap_err().0;
     assert!(unseen.starts_with("I can't see <#5>"), "{unseen}");
 }
 
@@ -195,7 +201,7 @@ fn channels_must_be_text_channels_of_the_guild() {
 fn the_add_reply_lists_three_fire_times_with_the_zone() {
     let s = Schedule::parse("30 2 * * *", NEW_YORK).unwrap();
     // Across the spring-forward gap: 02:30 does not exist on 9 March and fires at 03:00.
-    let text = added_text("morning", 10, &s, at("2025-03-08T00:00:00Z"), None);
+    let text = added_text(&en(), "morning", 10, &s, at("2025-03-08T00:00:00Z"), None);
     assert_eq!(
         text,
         "Digest `morning` created: it posts to <#10> on `30 2 * * *` (America/New_York).\n\
@@ -204,20 +210,27 @@ fn the_add_reply_lists_three_fire_times_with_the_zone() {
          - <t:1741503600:F> (2025-03-09 03:00:00 EDT, America/New_York)\n\
          - <t:1741588200:F> (2025-03-10 02:30:00 EDT, America/New_York)"
     );
-    let text = added_text("m", 10, &s, at("2025-03-08T12:00:00Z"), Some("sah`el"));
+    let text = added_text(
+        &en(),
+        "m",
+        10,
+        &s,
+        at("2025-03-08T12:00:00Z"),
+        Some("sah`el"),
+    );
     assert!(text.ends_with("No briefing is tagged `sah'el` yet, so it posts nothing until one is."));
 }
 
 #[test]
 fn the_list_shows_state_marks_config_digests_and_fits_discord() {
-    assert!(list_payload(&[]).content.contains("no digests yet"));
+    assert!(list_payload(&en(), &[]).content.contains("no digests yet"));
     let mut paused = status("evening", false);
     paused.paused = true;
     paused.paused_reason = Some("paused by <@7> with /digest pause".into());
     paused.last_delivery = Some(at("2025-06-01T18:00:00Z"));
     paused.last_error = Some("channel is gone or forbidden (HTTP 403: Missing Access)".into());
     paused.last_error_at = Some(at("2025-06-02T18:00:00Z"));
-    let payload = list_payload(&[status("morning", true), paused]);
+    let payload = list_payload(&en(), &[status("morning", true), paused]);
     let embed = &payload.embeds[0];
     assert_eq!(embed.fields[0].name, "morning (config)");
     assert_eq!(
@@ -240,7 +253,7 @@ fn the_list_shows_state_marks_config_digests_and_fits_discord() {
     let many: Vec<DigestStatus> = (0..40)
         .map(|i| status(&format!("d{i:02}"), false))
         .collect();
-    let payload = list_payload(&many);
+    let payload = list_payload(&en(), &many);
     assert_eq!(payload.embeds[0].fields.len(), 25);
     assert_eq!(
         payload.embeds[0].footer.as_ref().unwrap().text,
@@ -255,7 +268,7 @@ fn the_list_shows_state_marks_config_digests_and_fits_discord() {
             ..status(&"n".repeat(40 + i), false)
         })
         .collect();
-    let payload = list_payload(&noisy);
+    let payload = list_payload(&en(), &noisy);
     assert!(payload.embeds[0].fields.len() < 25);
     assert!(limits::check(&payload).is_ok());
 }
@@ -301,7 +314,7 @@ fn time_zone_choices_rank_the_best_match_first() {
 fn name_choices_are_the_guild_digests_prefix_first() {
     let mut statuses = vec![status("evening-news", false), status("news", true)];
     statuses[0].paused = true;
-    let choices = complete_names(&statuses, "new");
+    let choices = complete_names(&en(), &statuses, "new");
     assert_eq!(
         choices,
         [
@@ -315,44 +328,53 @@ fn name_choices_are_the_guild_digests_prefix_first() {
             },
         ]
     );
-    assert!(complete_names(&statuses, "zzz").is_empty());
+    assert!(complete_names(&en(), &statuses, "zzz").is_empty());
 }
 
 #[test]
 fn refusals_explain_and_internal_failures_stay_internal() {
-    let config = explain_refusal(&SchedulerError::ConfigDigest("weekly".into()), "weekly");
+    let config = explain_refusal(
+        &en(),
+        &SchedulerError::ConfigDigest("weekly".into()),
+        "weekly",
+    );
     assert!(config
         .unwrap()
         .0
         .contains("defined in the bot's config file"));
-    assert!(duplicate_name("morning").0.contains("already exists"));
+    assert!(duplicate_name(&en(), "morning")
+        .0
+        .contains("already exists"));
     let db = SchedulerError::Store(StoreError::Task("disk I/O error at /var/lib/x.db".into()));
-    assert_eq!(explain_refusal(&db, "x"), None);
-    let missing = no_such_digest("`<@&1>`", &["a".into(), "b".into()]).0;
+    assert_eq!(explain_refusal(&en(), &db, "x"), None);
+    let missing = no_such_digest(&en(), "`<@&1>`", &["a".into(), "b".into()]).0;
     assert_eq!(
         missing,
         "There's no digest called `'<@&1>'` in this server. Digests here: `a`, `b`."
     );
-    assert!(no_such_digest("x", &[]).0.contains("no digests yet"));
+    assert!(no_such_digest(&en(), "x", &[]).0.contains("no digests yet"));
 }
 
 #[test]
 fn send_now_outcomes_read_as_sentences() {
-    let sent = send_now_text("morning", 10, &DeliveryOutcome::Sent { messages: 2 });
+    let sent = send_now_text(&en(), "morning", 10, &DeliveryOutcome::Sent { messages: 2 });
     assert_eq!(sent, "Sent `morning` to <#10> (2 message(s)).");
     let gone = DeliveryOutcome::Failed {
         error: "channel is gone or forbidden (HTTP 404: Unknown Channel)".into(),
         paused: true,
     };
-    assert!(send_now_text("morning", 10, &gone).contains("The digest is paused"));
-    assert!(send_now_text("morning", 10, &DeliveryOutcome::SkippedEmpty).starts_with("Nothing new"));
+    assert!(send_now_text(&en(), "morning", 10, &gone).contains("The digest is paused"));
+    assert!(
+        send_now_text(&en(), "morning", 10, &DeliveryOutcome::SkippedEmpty)
+            .starts_with("Nothing new")
+    );
     let retrying = DeliveryOutcome::Retrying {
         error: "channel 10: Discord server error (HTTP 503)".into(),
         next_try: at("2025-06-04T08:01:15Z"),
         until: at("2025-06-04T09:00:00Z"),
     };
     assert_eq!(
-        send_now_text("morning", 10, &retrying),
+        send_now_text(&en(), "morning", 10, &retrying),
         "Sending `morning` to <#10> failed (channel 10: Discord server error (HTTP 503)). It is \
          tried again <t:1749024075:R>, until <t:1749027600:f>; `/digest list` shows how it goes."
     );
@@ -371,7 +393,7 @@ fn pending_retry() -> PendingRetry {
 fn a_delivery_being_retried_is_listed_and_refuses_another_send() {
     let mut retrying = status("morning", false);
     retrying.retrying = Some(pending_retry());
-    let payload = list_payload(&[retrying]);
+    let payload = list_payload(&en(), &[retrying]);
     assert!(
         payload.embeds[0].fields[0].value.ends_with(
             "\nRetrying the post for <t:1749024000:f> (channel 10: Discord server error (HTTP \
@@ -380,7 +402,7 @@ fn a_delivery_being_retried_is_listed_and_refuses_another_send() {
         "{}",
         payload.embeds[0].fields[0].value
     );
-    let refusal = explain_refusal(&SchedulerError::Retrying(pending_retry()), "morning");
+    let refusal = explain_refusal(&en(), &SchedulerError::Retrying(pending_retry()), "morning");
     let refusal = refusal.unwrap().0;
     assert!(
         refusal.starts_with("`morning` has a post being retried"),
@@ -391,15 +413,17 @@ fn a_delivery_being_retried_is_listed_and_refuses_another_send() {
 
 #[test]
 fn small_answers() {
-    assert!(check_mention_role(Some(1), 1)
+    assert!(check_mention_role(&en(), Some(1), 1)
         .unwrap_err()
         .0
         .contains("@everyone"));
-    assert!(check_mention_role(Some(2), 1).is_ok() && check_mention_role(None, 1).is_ok());
-    assert!(paused_text("m", true).contains("already paused"));
+    assert!(
+        check_mention_role(&en(), Some(2), 1).is_ok() && check_mention_role(&en(), None, 1).is_ok()
+    );
+    assert!(paused_text(&en(), "m", true).contains("already paused"));
     let next = Some(at("2025-06-04T08:00:00Z"));
     assert_eq!(
-        resumed_text("m", next, None, false),
+        resumed_text(&en(), "m", next, None, false),
         "Resumed `m`; next post <t:1749024000:F>. Posts missed while paused are skipped."
     );
     let skipped = |count, at_least| Some(SkippedFires { count, at_least });
@@ -411,23 +435,23 @@ fn small_answers() {
         (skipped(10_000, true), "At least 10000 posts were due while it was paused; they are skipped, not sent now."),
     ];
     for (skipped, want) in cases {
-        let text = resumed_text("m", next, skipped, false);
+        let text = resumed_text(&en(), "m", next, skipped, false);
         assert_eq!(
             text,
             format!("Resumed `m`; next post <t:1749024000:F>. {want}")
         );
     }
     assert_eq!(
-        resumed_text("m", next, skipped(3, false), true),
+        resumed_text(&en(), "m", next, skipped(3, false), true),
         "`m` isn't paused; next post <t:1749024000:F>."
     );
     let mut previews = vec![MessagePayload::with_content("**m** · <t:1:f>")];
-    label_preview(&mut previews);
+    label_preview(&en(), &mut previews);
     assert_eq!(
         previews[0].content,
         "Preview (only you see this) · **m** · <t:1:f>"
     );
     let mut long = vec![MessagePayload::with_content("x".repeat(1990))];
-    label_preview(&mut long);
+    label_preview(&en(), &mut long);
     assert_eq!(long[0].content.len(), 1990);
 }

@@ -241,7 +241,8 @@ async fn content(
         }
     };
     let empty = entries.is_empty();
-    Ok((render_delivery(spec, fire, entries), empty))
+    let words = inner.words_for(spec);
+    Ok((render_delivery(spec, fire, entries, &words), empty))
 }
 
 /// Records a failed delivery; a gone or forbidden channel also pauses the digest. Either
@@ -276,29 +277,31 @@ pub(super) async fn fail_with(
         .store
         .call(move |s| s.record_failed(&key, fire, &recorded, attempts, now))
         .await?;
+    let words = inner.alert_words(spec);
+    let (name, error_arg) = (
+        ("name", spec.name.as_str().into()),
+        ("error", text.as_str().into()),
+    );
     let notice = if paused {
         tracing::error!(error = %text, attempts, "channel gone or forbidden; digest paused");
         changes::pause(inner, &spec.key, &text).await?;
-        format!(
-            "⚠️ Digest `{}` is paused: {text}. Give the bot access to the channel (or choose \
-             another), then resume it with `/digest resume`.",
-            spec.name
-        )
+        words.t("alert-paused", &[name, error_arg])
     } else {
         tracing::error!(error = %text, attempts, "digest delivery failed");
-        let retried = retried_for.map_or(String::new(), |d| {
-            let d = std::time::Duration::from_secs(d.as_secs());
-            format!(
-                " It was retried for {}, its catch-up grace.",
-                humantime::format_duration(d)
-            )
-        });
-        format!(
-            "⚠️ Digest `{}` could not be delivered for <t:{}:f>: {text}.{retried}",
-            spec.name,
-            fire.timestamp()
-        )
+        let fire_arg = ("fire", fire.timestamp().to_string().into());
+        match retried_for {
+            Some(d) => {
+                let d = std::time::Duration::from_secs(d.as_secs());
+                let retried = ("retried", humantime::format_duration(d).to_string().into());
+                words.t(
+                    "alert-failed-retried",
+                    &[name, error_arg, fire_arg, retried],
+                )
+            }
+            None => words.t("alert-failed", &[name, error_arg, fire_arg]),
+        }
     };
+    let notice = crate::render::truncate(&notice, crate::render::limits::CONTENT).into_owned();
     alert(inner, spec, fire, notice).await;
     Ok(DeliveryOutcome::Failed {
         error: text,

@@ -274,13 +274,28 @@ impl SchedulerHandle {
         let snapshot = (self.inner.deps.library)();
         let entries = select_content(&spec, snapshot.library(), &posted);
         let fire = self.next_fire(key).unwrap_or_else(|| self.inner.now());
+        let nothing_new = self.inner.words_for(&spec).text("digest-nothing-new");
         Ok(render_digest(&DigestView {
             name: &spec.name,
             fire_time: fire,
             entries,
             mention_role: spec.mention_role,
             silent: spec.silent,
+            nothing_new: &nothing_new,
         }))
+    }
+
+    /// Remembers a guild's locale (from its GUILD_CREATE, or an interaction's `guild_locale`):
+    /// digests without a `lang`, and the guild's alerts, are in it.
+    pub fn note_guild_locale(&self, guild_id: u64, locale: &str) {
+        let locales = &self.inner.guild_locales;
+        let known = locales.read().unwrap_or_else(|p| p.into_inner());
+        if known.get(&guild_id).is_some_and(|l| l == locale) {
+            return;
+        }
+        drop(known);
+        let mut locales = locales.write().unwrap_or_else(|p| p.into_inner());
+        locales.insert(guild_id, locale.to_string());
     }
 
     pub fn get(&self, key: &str) -> Option<Arc<DigestSpec>> {

@@ -7,6 +7,7 @@ use super::queue::TimerQueue;
 use super::retry::PendingRetry;
 use crate::config::{Config, ScheduleConfig};
 use crate::digests::DigestSpec;
+use crate::locales::{Locales, Words};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
@@ -20,6 +21,8 @@ pub(super) struct Settings {
     /// Guild id to alert channel id.
     pub alerts: HashMap<u64, u64>,
     pub config_digests: Vec<DigestSpec>,
+    /// The words of digests and alerts.
+    pub locales: Arc<Locales>,
 }
 
 impl Settings {
@@ -30,6 +33,7 @@ impl Settings {
                 .filter_map(|g| Some((g.id, g.alert_channel_id?)))
                 .collect(),
             config_digests: DigestSpec::all_from_config(config),
+            locales: Arc::clone(&config.locales),
         }
     }
 }
@@ -52,6 +56,9 @@ pub(super) struct Inner {
     pub started: tokio::sync::Mutex<bool>,
     /// Deliveries waiting to be tried again, by digest key (one at a time per digest).
     retrying: Mutex<HashMap<String, PendingRetry>>,
+    /// Each guild's locale as Discord last told it (its `preferred_locale`): the language of
+    /// digests that name none, and of the guild's alerts.
+    pub guild_locales: RwLock<HashMap<u64, String>>,
 }
 
 impl Inner {
@@ -70,6 +77,7 @@ impl Inner {
             wakeups: Default::default(),
             started: tokio::sync::Mutex::new(false),
             retrying: Mutex::default(),
+            guild_locales: RwLock::default(),
         }
     }
 
@@ -84,6 +92,25 @@ impl Inner {
 
     pub fn settings(&self) -> std::sync::RwLockReadGuard<'_, Settings> {
         self.settings.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The words a digest posts in: its own `lang`, else its guild's locale, else English.
+    pub fn words_for(&self, spec: &DigestSpec) -> Words {
+        let guild = self.guild_locale(spec.guild_id);
+        let locales = Arc::clone(&self.settings().locales);
+        locales.words(&[spec.lang.as_deref(), guild.as_deref()])
+    }
+
+    /// Alerts are read by the guild's admins: the guild's locale first, then the digest's.
+    pub fn alert_words(&self, spec: &DigestSpec) -> Words {
+        let guild = self.guild_locale(spec.guild_id);
+        let locales = Arc::clone(&self.settings().locales);
+        locales.words(&[guild.as_deref(), spec.lang.as_deref()])
+    }
+
+    fn guild_locale(&self, guild: Option<u64>) -> Option<String> {
+        let locales = self.guild_locales.read().unwrap_or_else(|p| p.into_inner());
+        locales.get(&guild?).cloned()
     }
 
     pub fn spec(&self, key: &str) -> Option<Arc<DigestSpec>> {

@@ -3,8 +3,10 @@
 
 use crate::answer::UserError;
 use crate::app::{self, Reload};
+use crate::discord::language::words;
 use crate::discord::reply::{answer, ephemeral, record, Target};
 use crate::discord::state::{Ctx, Error};
+use crate::locales::Words;
 
 /// Administration of briefbot
 #[poise::command(
@@ -16,8 +18,8 @@ use crate::discord::state::{Ctx, Error};
 )]
 pub async fn briefbot(ctx: Ctx<'_>) -> Result<(), Error> {
     // Only a stale registration can call this without a subcommand; answer rather than time out.
-    let pick = "Pick one of the subcommands: status, reload.";
-    crate::discord::reply::answer(ctx, Err(crate::answer::UserError::new(pick))).await
+    let pick = words(ctx).t("pick-one-of", &[("subcommands", "status, reload".into())]);
+    answer(ctx, Err(UserError::new(pick))).await
 }
 
 fn is_admin(ctx: Ctx<'_>) -> bool {
@@ -34,15 +36,16 @@ fn is_admin(ctx: Ctx<'_>) -> bool {
     has_permission || admin_ids.contains(&app.interaction.user.id.get())
 }
 
-fn refuse() -> UserError {
-    UserError("Only briefbot's admins can use this command.".into())
+fn refuse(words: &Words) -> UserError {
+    UserError::new(words.text("admin-only"))
 }
 
 /// Version, uptime, briefings and gateway latency
 #[poise::command(slash_command, guild_only)]
 pub async fn status(ctx: Ctx<'_>) -> Result<(), Error> {
+    let words = words(ctx);
     if !is_admin(ctx) {
-        return answer(ctx, Err(refuse())).await;
+        return answer(ctx, Err(refuse(&words))).await;
     }
     let data = ctx.data();
     let content = data.content();
@@ -60,25 +63,43 @@ pub async fn status(ctx: Ctx<'_>) -> Result<(), Error> {
     let uptime = humantime::format_duration(std::time::Duration::from_secs(
         data.app.started.elapsed().as_secs(),
     ));
-    let text = format!(
-        "**briefbot {}**\nUptime: {uptime}\nBriefings: {} loaded, {} skipped\nDigests: {} ({} from the config file)\nGateway latency: {}",
-        env!("CARGO_PKG_VERSION"),
-        content.library.len(),
-        content.report.skipped(),
-        data.scheduler().len(),
-        config.digests.len(),
-        latency.map_or_else(|| "not measured yet".to_string(), |l| format!("{} ms", l.as_millis())),
+    let latency = latency.map_or_else(
+        || words.text("status-not-measured"),
+        |l| {
+            words.t(
+                "status-latency",
+                &[("ms", l.as_millis().to_string().into())],
+            )
+        },
     );
     let incident = |i: Option<crate::metrics::Incident>| {
         i.map_or_else(
-            || "none".to_string(),
-            |i| format!("<t:{}:R>: {}", i.at.timestamp(), i.what),
+            || words.text("status-none"),
+            |i| {
+                let at = ("at", i.at.timestamp().to_string().into());
+                words.t("status-incident", &[at, ("what", i.what.into())])
+            },
         )
     };
-    let text = format!(
-        "{text}\nLast gateway fault: {}\nLast failed delivery: {}",
-        incident(crate::metrics::last_gateway_fault()),
-        incident(crate::metrics::last_failed_delivery()),
+    let text = words.t(
+        "status",
+        &[
+            ("version", env!("CARGO_PKG_VERSION").into()),
+            ("uptime", uptime.to_string().into()),
+            ("loaded", content.library.len().into()),
+            ("skipped", content.report.skipped().into()),
+            ("digests", data.scheduler().len().into()),
+            ("config_digests", config.digests.len().into()),
+            ("latency", latency.into()),
+            (
+                "gateway_fault",
+                incident(crate::metrics::last_gateway_fault()).into(),
+            ),
+            (
+                "failed_delivery",
+                incident(crate::metrics::last_failed_delivery()).into(),
+            ),
+        ],
     );
     answer(
         ctx,
@@ -92,15 +113,16 @@ pub async fn status(ctx: Ctx<'_>) -> Result<(), Error> {
 /// Reload the config and the briefings now
 #[poise::command(slash_command, guild_only)]
 pub async fn reload(ctx: Ctx<'_>) -> Result<(), Error> {
+    let words = words(ctx);
     if !is_admin(ctx) {
-        return answer(ctx, Err(refuse())).await;
+        return answer(ctx, Err(refuse(&words))).await;
     }
     let target = Target::of(ctx)?;
     // Reading a large folder can take longer than Discord's 3 seconds.
     target.defer(ctx.data(), true).await?;
     let report = app::reload(&ctx.data().app, Reload::Everything, "/briefbot reload").await;
     let text = match report {
-        Ok(summary) => format!("Reloaded. {summary}"),
+        Ok(summary) => words.t("reloaded", &[("summary", summary.into())]),
         Err(refusal) => refusal,
     };
     target

@@ -2,6 +2,7 @@
 
 use super::autocomplete;
 use crate::briefings::answers;
+use crate::discord::language::words;
 use crate::discord::reply::answer;
 use crate::discord::state::{Ctx, Error};
 
@@ -15,18 +16,18 @@ pub async fn brief(
     briefing: Option<String>,
 ) -> Result<(), Error> {
     let content = ctx.data().content();
-    answer(ctx, answers::brief(&content.library, briefing.as_deref())).await
+    let brief = answers::brief(&words(ctx), &content.library, briefing.as_deref());
+    answer(ctx, brief).await
 }
 
 /// One section of a briefing, by key or heading.
 async fn one_section(ctx: Ctx<'_>, key: &str, briefing: Option<String>) -> Result<(), Error> {
     let content = ctx.data().content();
     let config = ctx.data().config();
-    answer(
-        ctx,
-        answers::section(&content.library, &config.sections, briefing.as_deref(), key),
-    )
-    .await
+    let words = words(ctx);
+    let library = &content.library;
+    let section = answers::section(&words, library, &config.sections, briefing.as_deref(), key);
+    answer(ctx, section).await
 }
 
 /// What's happening: the news itself

@@ -4,8 +4,10 @@
 use super::autocomplete;
 use crate::briefings::answers;
 use crate::discord::http::callback::UPDATE_MESSAGE;
+use crate::discord::language::words;
 use crate::discord::reply::{answer, ephemeral, Target};
 use crate::discord::state::{Ctx, Data, Error};
+use crate::locales::Words;
 
 /// The briefings, newest first
 #[poise::command(slash_command, guild_only)]
@@ -23,31 +25,30 @@ pub async fn briefings(
     let content = ctx.data().content();
     let page_size = ctx.data().config().limits.page_size;
     let page = page.unwrap_or(1) as usize;
-    answer(
-        ctx,
-        answers::list_page(&content.library, tag.as_deref(), page, page_size).map(|p| vec![p]),
-    )
-    .await
+    let words = words(ctx);
+    let list = answers::list_page(&words, &content.library, tag.as_deref(), page, page_size);
+    answer(ctx, list.map(|p| vec![p])).await
 }
 
 /// A click on a paging button: the message is updated in place. Anything else briefbot did not
 /// make gets a short explanation, only for the clicker.
 pub async fn handle_list_button(
     data: &Data,
+    words: &Words,
     id: u64,
     token: &str,
     custom_id: &str,
 ) -> Result<(), Error> {
     let target = Target { id, token };
     let Some((page, tag)) = answers::parse_list_button(custom_id) else {
-        let note = ephemeral("This button no longer works. Run /briefings again.");
+        let note = ephemeral(words.text("button-expired"));
         target.respond(data, 4, vec![note]).await?;
         crate::metrics::interaction("button", "refused", 0.0);
         return Ok(());
     };
     let content = data.content();
     let page_size = data.config().limits.page_size;
-    match answers::list_page(&content.library, tag.as_deref(), page, page_size) {
+    match answers::list_page(words, &content.library, tag.as_deref(), page, page_size) {
         Ok(payload) => target.respond(data, UPDATE_MESSAGE, vec![payload]).await?,
         Err(e) => target.respond(data, 4, vec![ephemeral(e.0)]).await?,
     }

@@ -11,10 +11,21 @@ mod search;
 pub use list::handle_list_button;
 
 use super::state::{Data, Error};
+use crate::locales::Locales;
 use std::sync::Arc;
 
-/// Every command briefbot registers, with its French names and descriptions.
-pub fn all() -> Vec<poise::Command<Arc<Data>, Error>> {
+type Command = poise::Command<Arc<Data>, Error>;
+
+/// Discord's locales: each gets the names and descriptions of the locale file that serves it
+/// (`es.ftl` serves `es-ES` and `es-419`). English is the default, not a localization.
+const DISCORD_LOCALES: [&str; 32] = [
+    "id", "da", "de", "en-GB", "en-US", "es-ES", "es-419", "fr", "hr", "it", "lt", "hu", "nl",
+    "no", "pl", "pt-BR", "ro", "fi", "sv-SE", "vi", "tr", "cs", "el", "bg", "ru", "uk", "hi", "th",
+    "zh-CN", "ja", "zh-TW", "ko",
+];
+
+/// Every command briefbot registers, named and described from the locale files.
+pub fn all(locales: &Arc<Locales>) -> Vec<Command> {
     let mut commands = vec![
         briefing::brief(),
         briefing::whats_happening(),
@@ -28,212 +39,114 @@ pub fn all() -> Vec<poise::Command<Arc<Data>, Error>> {
         digest::digest(),
     ];
     for command in &mut commands {
-        localize(command);
+        localize(command, "cmd", locales);
     }
     commands
 }
 
-/// French localizations (Discord locale `fr`), applied by command name so the table stays in one
-/// place rather than in attributes spread over every command.
-fn localize(command: &mut poise::Command<Arc<Data>, Error>) {
-    let fr: &[(&str, &str, &str)] = &[
-        (
-            "brief",
-            "briefing",
-            "Lire le dernier briefing, ou celui de votre choix",
-        ),
-        (
-            "whats-happening",
-            "ce-qui-se-passe",
-            "La section « Ce qui se passe » d'un briefing",
-        ),
-        (
-            "why-it-matters",
-            "pourquoi-c-est-important",
-            "La section « Pourquoi c'est important » d'un briefing",
-        ),
-        (
-            "whats-next",
-            "et-apres",
-            "La section « Et après » d'un briefing",
-        ),
-        (
-            "beyond-the-headlines",
-            "au-dela-des-titres",
-            "La section « Au-delà des gros titres » d'un briefing",
-        ),
-        (
-            "section",
-            "section",
-            "N'importe quelle section d'un briefing",
-        ),
-        (
-            "briefings",
-            "briefings",
-            "La liste des briefings, du plus récent au plus ancien",
-        ),
-        ("search", "recherche", "Chercher dans les briefings"),
-        ("briefbot", "briefbot", "Administration de briefbot"),
-        (
-            "digest",
-            "digest",
-            "Programmer des briefings dans les salons de ce serveur",
-        ),
-    ];
-    if let Some((_, name, description)) = fr.iter().find(|(n, _, _)| *n == command.name) {
-        command
-            .name_localizations
-            .insert("fr".into(), (*name).into());
-        command
-            .description_localizations
-            .insert("fr".into(), (*description).into());
-    }
-    let fr_options: &[(&str, &str)] = &[
-        ("briefing", "Quel briefing (par défaut : le plus récent)"),
-        ("name", "Le nom de la section"),
-        ("tag", "Seulement les briefings avec ce mot-clé"),
-        ("page", "Numéro de page"),
-        ("query", "Les mots à chercher"),
-    ];
+/// Descriptions and localized names from the `cmd-…` messages: `cmd-digest-add` describes
+/// `/digest add`, `cmd-digest-add-opt-name` its `name` option. They replace the `///` and
+/// `#[description]` texts of the code, which document it. The canonical (English) names stay
+/// those in the code, which the rest of the bot matches on.
+fn localize(command: &mut Command, parent: &str, locales: &Arc<Locales>) {
+    let key = format!("{parent}-{}", command.name);
+    let english = locales.english();
+    command.description = Some(english.text(&key));
     for param in &mut command.parameters {
-        if let Some((_, description)) = fr_options.iter().find(|(n, _)| *n == param.name) {
-            param
+        let param_key = format!("{key}-opt-{}", param.name);
+        param.description = Some(english.text(&param_key));
+        for (locale, words) in localizations(locales) {
+            if words.has(&param_key) {
+                let text = words.text(&param_key);
+                param.description_localizations.insert(locale.into(), text);
+            }
+            if let Some(name) = words.attribute(&param_key, "name") {
+                param.name_localizations.insert(locale.into(), name);
+            }
+        }
+    }
+    for (locale, words) in localizations(locales) {
+        if words.has(&key) {
+            let text = words.text(&key);
+            command
                 .description_localizations
-                .insert("fr".into(), (*description).into());
+                .insert(locale.into(), text);
+        }
+        if let Some(name) = words.attribute(&key, "name") {
+            command.name_localizations.insert(locale.into(), name);
         }
     }
     for sub in &mut command.subcommands {
-        localize_subcommand(sub);
+        localize(sub, &key, locales);
     }
 }
 
-/// French for subcommands and their options, by (subcommand, option): the same option name
-/// means different things in different subcommands (`/digest add name` names a new digest).
-fn localize_subcommand(command: &mut poise::Command<Arc<Data>, Error>) {
-    let fr: &[(&str, &str, &str)] = &[
-        (
-            "add",
-            "ajouter",
-            "Créer un digest qui publie des briefings dans un salon selon un horaire",
-        ),
-        (
-            "list",
-            "liste",
-            "Les digests de ce serveur : horaire, prochaine publication, pauses, erreurs",
-        ),
-        (
-            "edit",
-            "modifier",
-            "Modifier un digest de ce serveur : horaire, sections, mot-clé, mention, contenu",
-        ),
-        ("remove", "supprimer", "Supprimer un digest de ce serveur"),
-        ("pause", "pause", "Suspendre un digest jusqu'à sa reprise"),
-        (
-            "resume",
-            "reprendre",
-            "Relancer un digest suspendu, à partir de sa prochaine heure",
-        ),
-        (
-            "preview",
-            "apercu",
-            "Voir ce qu'un digest publierait maintenant (visible par vous seul)",
-        ),
-        (
-            "send-now",
-            "envoyer",
-            "Publier un digest maintenant dans son salon",
-        ),
-    ];
-    if let Some((_, name, description)) = fr.iter().find(|(n, _, _)| *n == command.name) {
-        command
-            .name_localizations
-            .insert("fr".into(), (*name).into());
-        command
-            .description_localizations
-            .insert("fr".into(), (*description).into());
-    }
-    let fr_options: &[(&str, &str, &str)] = &[
-        ("add", "name", "Un nom court : lettres, chiffres, - et _"),
-        ("add", "channel", "Où publier"),
-        (
-            "add",
-            "schedule",
-            "Quand, en cron : 0 8 * * MON-FRI, */30 * * * *, @daily",
-        ),
-        (
-            "add",
-            "timezone",
-            "Fuseau horaire IANA, p. ex. Europe/Paris (par défaut : celui du bot)",
-        ),
-        (
-            "add",
-            "sections",
-            "Sections à inclure, séparées par des virgules (par défaut : toutes)",
-        ),
-        ("add", "tag", "Seulement les briefings avec ce mot-clé"),
-        (
-            "add",
-            "mention_role",
-            "Un rôle à mentionner à chaque publication",
-        ),
-        ("add", "silent", "Publier sans notification"),
-        (
-            "edit",
-            "schedule",
-            "Quand, en cron : 0 8 * * MON-FRI, */30 * * * *, @daily",
-        ),
-        (
-            "edit",
-            "timezone",
-            "Fuseau horaire IANA, p. ex. Europe/Paris",
-        ),
-        (
-            "edit",
-            "sections",
-            "Sections à inclure, séparées par des virgules, ou all",
-        ),
-        ("edit", "tag", "Seulement les briefings avec ce mot-clé"),
-        (
-            "edit",
-            "mention_role",
-            "Un rôle à mentionner à chaque publication",
-        ),
-        ("edit", "silent", "Publier sans notification"),
-        (
-            "edit",
-            "clear",
-            "Remettre un réglage à sa valeur par défaut",
-        ),
-        (
-            "*",
-            "max_briefings",
-            "Nombre maximal de briefings par publication (1 à 10)",
-        ),
-        (
-            "*",
-            "only_new",
-            "Ignorer les briefings déjà publiés dans le salon",
-        ),
-        (
-            "*",
-            "when_empty",
-            "Sans nouveauté : ne rien publier, ou un court avis",
-        ),
-        ("*", "name", "Quel digest"),
-    ];
-    for param in &mut command.parameters {
-        let found = fr_options
-            .iter()
-            .find(|(c, n, _)| *c == command.name && *n == param.name)
-            .or_else(|| {
-                fr_options
-                    .iter()
-                    .find(|(c, n, _)| *c == "*" && *n == param.name)
-            });
-        if let Some((_, _, description)) = found {
-            param
-                .description_localizations
-                .insert("fr".into(), (*description).into());
+/// The Discord locales some file other than English serves, with its words.
+fn localizations(
+    locales: &Arc<Locales>,
+) -> impl Iterator<Item = (&'static str, crate::locales::Words)> + '_ {
+    DISCORD_LOCALES
+        .iter()
+        .map(|l| (*l, locales.words(&[Some(l)])))
+        .filter(|(_, words)| words.lang() != crate::locales::ENGLISH)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn every_command(commands: &[Command]) -> Vec<&Command> {
+        let mut out = Vec::new();
+        for c in commands {
+            out.push(c);
+            out.extend(every_command(&c.subcommands));
         }
+        out
+    }
+
+    /// Each command and option is described in English and named and described in French, from
+    /// the files: a command added without its words fails here, not at Discord.
+    #[test]
+    fn every_command_and_option_has_its_words_in_every_shipped_language() {
+        let commands = all(&Locales::shipped());
+        let all = every_command(&commands);
+        assert!(all.len() > 15);
+        for c in all {
+            let described = c.description.as_deref().unwrap_or("");
+            assert!(
+                !described.is_empty() && !described.starts_with("cmd-"),
+                "{}",
+                c.name
+            );
+            assert!(
+                c.name_localizations.contains_key("fr"),
+                "{} has no French name",
+                c.name
+            );
+            assert!(c.description_localizations.contains_key("fr"), "{}", c.name);
+            assert!(
+                !c.name_localizations.contains_key("en-US"),
+                "English is the default"
+            );
+            for p in &c.parameters {
+                let described = p.description.as_deref().unwrap_or("");
+                assert!(!described.starts_with("cmd-"), "{} {}", c.name, p.name);
+                assert!(
+                    p.name_localizations.contains_key("fr"),
+                    "{} {}",
+                    c.name,
+                    p.name
+                );
+                assert!(
+                    p.description_localizations.contains_key("fr"),
+                    "{} {}",
+                    c.name,
+                    p.name
+                );
+            }
+        }
+        let next = commands.iter().find(|c| c.name == "whats-next").unwrap();
+        assert_eq!(next.name_localizations["fr"], "et-apres");
+        assert_eq!(next.description.as_deref(), Some("What comes next"));
     }
 }

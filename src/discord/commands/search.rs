@@ -2,6 +2,7 @@
 
 use super::autocomplete;
 use crate::briefings::answers;
+use crate::discord::language::words;
 use crate::discord::reply::answer;
 use crate::discord::state::{Ctx, Error};
 
@@ -20,6 +21,7 @@ pub async fn search(
     let content = ctx.data().content();
     let limits = ctx.data().config().limits.clone();
     let result = answers::search(
+        &words(ctx),
         &content.search,
         &query,
         tag.as_deref(),

@@ -6,6 +6,7 @@ use super::support::{moderated_guild, refusal, text, with_digest};
 use super::{complete_name, complete_timezone, WhenEmptyChoice};
 use crate::digests::answers::{self, Clear, EditOptions};
 use crate::discord::commands::autocomplete;
+use crate::discord::language::words;
 use crate::discord::reply::answer;
 use crate::discord::state::{Ctx, Error};
 use chrono::Utc;
@@ -58,7 +59,7 @@ pub async fn edit(
     #[description = "Set one setting back to its default"] clear: Option<ClearChoice>,
 ) -> Result<(), Error> {
     if moderated_guild(ctx).is_none() {
-        return answer(ctx, Err(answers::not_a_moderator())).await;
+        return answer(ctx, Err(answers::not_a_moderator(&words(ctx)))).await;
     }
     let options = EditOptions {
         schedule: schedule.as_deref(),
@@ -76,17 +77,23 @@ pub async fn edit(
             ClearChoice::Sections => Clear::Sections,
         }),
     };
-    with_digest(ctx, &name, |data, guild, spec| async move {
+    with_digest(ctx, &name, |data, guild, spec, words| async move {
         let scheduler = data.scheduler();
         let stored = scheduler.stored(guild, &spec.name).await;
-        let stored = stored.map_err(|e| refusal(e, &spec.name))?;
+        let stored = stored.map_err(|e| refusal(&words, e, &spec.name))?;
         let config = data.config();
-        let edited = answers::apply_edit(&stored.digest, &options, &config.sections, Utc::now())?;
+        let edited = answers::apply_edit(
+            &words,
+            &stored.digest,
+            &options,
+            &config.sections,
+            Utc::now(),
+        )?;
         let updated = scheduler.update(edited).await;
-        let updated = updated.map_err(|e| refusal(e, &spec.name))?;
+        let updated = updated.map_err(|e| refusal(&words, e, &spec.name))?;
         tracing::info!(guild, digest = %updated.key, "digest edited");
         let next = scheduler.next_fire(&updated.key);
-        Ok(text(answers::edited_text(&updated, next)))
+        Ok(text(answers::edited_text(&words, &updated, next)))
     })
     .await
 }

@@ -12,12 +12,14 @@ use crate::answer::Choice;
 use crate::answer::Tag;
 use crate::config::{WhenEmpty, DEFAULT_MAX_BRIEFINGS};
 use crate::digests::answers;
+use crate::discord::language::words;
 use crate::discord::reply::{answer, Target};
 use crate::discord::state::{Ctx, Error};
 use crate::render::MessagePayload;
 use crate::store::NewDigest;
 use chrono::Utc;
 use poise::serenity_prelude::{self as serenity, AutocompleteChoice};
+use std::sync::Arc;
 use support::{
     answer_soon, channel_facts, find, finish, moderated_guild, refusal, text, with_digest,
 };
@@ -59,9 +61,9 @@ impl WhenEmptyChoice {
 )]
 pub async fn digest(ctx: Ctx<'_>) -> Result<(), Error> {
     // Only a stale registration can call this without a subcommand; answer rather than time out.
-    let pick =
-        "Pick one of the subcommands: add, edit, list, remove, pause, resume, preview, send-now.";
-    crate::discord::reply::answer(ctx, Err(crate::answer::UserError::new(pick))).await
+    let subcommands = "add, edit, list, remove, pause, resume, preview, send-now";
+    let pick = words(ctx).t("pick-one-of", &[("subcommands", subcommands.into())]);
+    answer(ctx, Err(crate::answer::UserError::new(pick))).await
 }
 
 /// Create a digest that posts briefings to a channel on a schedule
@@ -99,48 +101,69 @@ pub async fn add(
     only_new: Option<bool>,
     #[description = "With nothing new: post nothing (default), or a short notice"]
     when_empty: Option<WhenEmptyChoice>,
+    #[description = "Language of its posts (default: this server's)"]
+    #[autocomplete = "complete_lang"]
+    #[max_length = 20]
+    lang: Option<String>,
 ) -> Result<(), Error> {
+    let words = words(ctx);
     let Some(guild) = moderated_guild(ctx) else {
-        return answer(ctx, Err(answers::not_a_moderator())).await;
+        return answer(ctx, Err(answers::not_a_moderator(&words))).await;
     };
     let data = ctx.data();
     let config = data.config();
     let mention_role = mention_role.map(|r| r.get());
     // Everything that needs no network is checked first and refused at once, naming the option.
     let checked = (|| {
-        let name = answers::check_name(&name).map_err(|e| answers::named("name", e))?;
+        let name =
+            answers::check_name(&words, &name).map_err(|e| answers::named(&words, "name", e))?;
         let default_zone = config.schedule.default_timezone;
         let schedule = answers::check_schedule_options(
+            &words,
             &schedule,
             timezone.as_deref(),
             default_zone,
             Utc::now(),
         )?;
         let sections = match sections.as_deref() {
-            Some(sections) => answers::check_sections(sections, &config.sections)?,
+            Some(sections) => answers::check_sections(&words, sections, &config.sections)?,
             None => Vec::new(),
         };
-        let tag = tag.as_deref().map(answers::check_tag).transpose()?;
-        answers::check_mention_role(mention_role, guild)
-            .map_err(|e| answers::named("mention_role", e))?;
+        let tag = (tag.as_deref())
+            .map(|t| answers::check_tag(&words, t))
+            .transpose()?;
+        answers::check_mention_role(&words, mention_role, guild)
+            .map_err(|e| answers::named(&words, "mention_role", e))?;
         let max_briefings = max_briefings
-            .map(answers::check_max_briefings)
+            .map(|n| answers::check_max_briefings(&words, n))
             .transpose()?
             .unwrap_or(DEFAULT_MAX_BRIEFINGS);
+        let lang = answers::check_lang(&words, &config.locales, lang.as_deref())
+            .map_err(|e| answers::named(&words, "lang", e))?;
         if data.scheduler().find(guild, name).is_some() {
-            return Err(answers::duplicate_name(name));
+            return Err(answers::duplicate_name(&words, name));
         }
-        Ok((name.to_string(), schedule, sections, tag, max_briefings))
+        Ok((
+            name.to_string(),
+            schedule,
+            sections,
+            tag,
+            max_briefings,
+            lang,
+        ))
     })();
-    let (name, schedule, sections, tag, max_briefings) = match checked {
+    let (name, schedule, sections, tag, max_briefings, lang) = match checked {
         Ok(checked) => checked,
         Err(refusal) => return answer(ctx, Err(refusal)).await,
     };
     let tag = tag.as_deref().and_then(Tag::new);
     let channel = channel.get();
     let created_by = ctx.author().id.get();
+    // Without a language it posts in the server's, as Discord says it now.
+    let lang = lang.or_else(|| guild_locale(ctx));
     answer_soon(ctx, async move {
-        answers::check_channel(channel, channel_facts(data, channel).await?, guild)?;
+        let facts = channel_facts(data, &words, channel).await?;
+        answers::check_channel(&words, channel, facts, guild)?;
         let new = NewDigest {
             guild_id: guild,
             name: name.clone(),
@@ -155,16 +178,18 @@ pub async fn add(
             only_new: only_new.unwrap_or(true),
             when_empty: when_empty.map_or(WhenEmpty::Skip, WhenEmptyChoice::into_core),
             created_by,
+            lang,
         };
         let spec = data
             .scheduler()
             .add(new)
             .await
-            .map_err(|e| refusal(e, &name))?;
+            .map_err(|e| refusal(&words, e, &name))?;
         tracing::info!(guild, digest = %spec.key, channel, "digest added");
         let content = data.content();
         let unknown_tag = tag.filter(|t| content.library.with_tag(t).next().is_none());
         let text = answers::added_text(
+            &words,
             &spec.name,
             channel,
             &spec.schedule,
@@ -179,13 +204,15 @@ pub async fn add(
 /// This server's digests: schedule, next post, pauses, last delivery and errors
 #[poise::command(slash_command, guild_only)]
 pub async fn list(ctx: Ctx<'_>) -> Result<(), Error> {
+    let words = words(ctx);
     let Some(guild) = moderated_guild(ctx) else {
-        return answer(ctx, Err(answers::not_a_moderator())).await;
+        return answer(ctx, Err(answers::not_a_moderator(&words))).await;
     };
     let scheduler = ctx.data().scheduler();
     answer_soon(ctx, async move {
-        let statuses = scheduler.list(guild).await.map_err(|e| refusal(e, ""))?;
-        Ok(vec![answers::list_payload(&statuses)])
+        let statuses = scheduler.list(guild).await;
+        let statuses = statuses.map_err(|e| refusal(&words, e, ""))?;
+        Ok(vec![answers::list_payload(&words, &statuses)])
     })
     .await
 }
@@ -199,12 +226,12 @@ pub async fn remove(
     #[max_length = 100]
     name: String,
 ) -> Result<(), Error> {
-    with_digest(ctx, &name, |data, guild, spec| async move {
+    with_digest(ctx, &name, |data, guild, spec, words| async move {
         let scheduler = data.scheduler();
         let removed = scheduler.remove(guild, &spec.name).await;
-        removed.map_err(|e| refusal(e, &spec.name))?;
+        removed.map_err(|e| refusal(&words, e, &spec.name))?;
         tracing::info!(guild, digest = %spec.key, "digest removed");
-        Ok(text(answers::removed_text(&spec.name)))
+        Ok(text(answers::removed_text(&words, &spec.name)))
     })
     .await
 }
@@ -219,13 +246,13 @@ pub async fn pause(
     name: String,
 ) -> Result<(), Error> {
     let reason = format!("paused by {} with /digest pause", ctx.author().name);
-    with_digest(ctx, &name, |data, _, spec| async move {
+    with_digest(ctx, &name, |data, _, spec, words| async move {
         if !spec.paused {
             let paused = data.scheduler().pause(&spec.key, &reason).await;
-            paused.map_err(|e| refusal(e, &spec.name))?;
+            paused.map_err(|e| refusal(&words, e, &spec.name))?;
             tracing::info!(digest = %spec.key, "digest paused");
         }
-        Ok(text(answers::paused_text(&spec.name, spec.paused)))
+        Ok(text(answers::paused_text(&words, &spec.name, spec.paused)))
     })
     .await
 }
@@ -239,17 +266,17 @@ pub async fn resume(
     #[max_length = 100]
     name: String,
 ) -> Result<(), Error> {
-    with_digest(ctx, &name, |data, _, spec| async move {
+    with_digest(ctx, &name, |data, _, spec, words| async move {
         let scheduler = data.scheduler();
         let (next, skipped) = if spec.paused {
             let resumed = scheduler.resume(&spec.key).await;
-            let resumed = resumed.map_err(|e| refusal(e, &spec.name))?;
+            let resumed = resumed.map_err(|e| refusal(&words, e, &spec.name))?;
             tracing::info!(digest = %spec.key, skipped = ?resumed.skipped, "digest resumed");
             (resumed.next_fire, resumed.skipped)
         } else {
             (scheduler.next_fire(&spec.key), None)
         };
-        let reply = answers::resumed_text(&spec.name, next, skipped, !spec.paused);
+        let reply = answers::resumed_text(&words, &spec.name, next, skipped, !spec.paused);
         Ok(text(reply))
     })
     .await
@@ -264,10 +291,10 @@ pub async fn preview(
     #[max_length = 100]
     name: String,
 ) -> Result<(), Error> {
-    with_digest(ctx, &name, |data, _, spec| async move {
+    with_digest(ctx, &name, |data, _, spec, words| async move {
         let preview = data.scheduler().preview(&spec.key).await;
-        let mut payloads = preview.map_err(|e| refusal(e, &spec.name))?;
-        answers::label_preview(&mut payloads);
+        let mut payloads = preview.map_err(|e| refusal(&words, e, &spec.name))?;
+        answers::label_preview(&words, &mut payloads);
         Ok(payloads)
     })
     .await
@@ -282,23 +309,21 @@ pub async fn send_now(
     #[max_length = 100]
     name: String,
 ) -> Result<(), Error> {
+    let words = words(ctx);
     let Some(guild) = moderated_guild(ctx) else {
-        return answer(ctx, Err(answers::not_a_moderator())).await;
+        return answer(ctx, Err(answers::not_a_moderator(&words))).await;
     };
     // A send may wait out rate limits and retries: always deferred, then the original edited.
     let target = Target::of(ctx)?;
     let data = ctx.data();
     target.defer(data, true).await?;
     let result = async {
-        let spec = find(data, guild, &name).await?;
+        let spec = find(data, &words, guild, &name).await?;
         let outcome = data.scheduler().send_now(&spec.key).await;
-        let outcome = outcome.map_err(|e| refusal(e, &spec.name))?;
+        let outcome = outcome.map_err(|e| refusal(&words, e, &spec.name))?;
         tracing::info!(digest = %spec.key, ?outcome, "digest sent on request");
-        Ok(text(answers::send_now_text(
-            &spec.name,
-            spec.channel_id,
-            &outcome,
-        )))
+        let sent = answers::send_now_text(&words, &spec.name, spec.channel_id, &outcome);
+        Ok(text(sent))
     };
     finish(ctx, &target, result.await).await
 }
@@ -318,7 +343,21 @@ pub(super) async fn complete_name(ctx: Ctx<'_>, partial: &str) -> Vec<Autocomple
         return Vec::new();
     };
     let statuses = ctx.data().scheduler().list(guild).await.unwrap_or_default();
-    to_choices(answers::complete_names(&statuses, partial))
+    to_choices(answers::complete_names(&words(ctx), &statuses, partial))
+}
+
+/// The languages there are locale files for.
+async fn complete_lang(ctx: Ctx<'_>, partial: &str) -> Vec<AutocompleteChoice> {
+    let locales = Arc::clone(&ctx.data().config().locales);
+    to_choices(answers::complete_langs(&locales, partial))
+}
+
+/// The interaction's `guild_locale`: the language of the server it came from.
+fn guild_locale(ctx: Ctx<'_>) -> Option<String> {
+    match ctx {
+        poise::Context::Application(app) => app.interaction.guild_locale.clone(),
+        poise::Context::Prefix(_) => None,
+    }
 }
 
 fn to_choices(choices: Vec<Choice>) -> Vec<AutocompleteChoice> {

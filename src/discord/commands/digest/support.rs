@@ -7,9 +7,11 @@ use crate::digests::answers::{self as answers, ChannelFacts};
 use crate::digests::scheduler::SchedulerError;
 use crate::digests::DigestSpec;
 use crate::discord::http::{ChannelReply, Route};
+use crate::discord::language::words;
 use crate::discord::reply::{answer, ephemeral, record, Target};
 use crate::discord::rest::RetryPolicy;
 use crate::discord::state::{Ctx, Data, Error};
+use crate::locales::Words;
 use crate::render::{AllowedMentions, MessagePayload, EPHEMERAL};
 use std::future::Future;
 use std::sync::Arc;
@@ -20,7 +22,6 @@ pub type Answer = Result<Vec<MessagePayload>, UserError>;
 /// Work that finishes within this answers at once; slower work is deferred first, so the
 /// answer never misses Discord's 3-second deadline.
 const QUICK: Duration = Duration::from_millis(1500);
-const SORRY: &str = "Something went wrong on my side. Please try again in a moment.";
 
 /// The guild of the interaction, when the caller moderates it.
 pub fn moderated_guild(ctx: Ctx<'_>) -> Option<u64> {
@@ -40,35 +41,45 @@ pub fn moderated_guild(ctx: Ctx<'_>) -> Option<u64> {
 }
 
 /// The shape of remove, pause, resume and preview: a moderator names one of their guild's
-/// digests, `work` acts on it.
+/// digests, `work` acts on it and answers in the caller's words.
 pub async fn with_digest<F, Fut>(ctx: Ctx<'_>, name: &str, work: F) -> Result<(), Error>
 where
-    F: FnOnce(Arc<Data>, u64, Arc<DigestSpec>) -> Fut,
+    F: FnOnce(Arc<Data>, u64, Arc<DigestSpec>, Words) -> Fut,
     Fut: Future<Output = Answer>,
 {
+    let words = words(ctx);
     let Some(guild) = moderated_guild(ctx) else {
-        return answer(ctx, Err(answers::not_a_moderator())).await;
+        return answer(ctx, Err(answers::not_a_moderator(&words))).await;
     };
     let data = Arc::clone(ctx.data());
     answer_soon(ctx, async move {
-        let spec = find(&data, guild, name).await?;
-        work(data, guild, spec).await
+        let spec = find(&data, &words, guild, name).await?;
+        work(data, guild, spec, words).await
     })
     .await
 }
 
 /// A digest of this guild by name, or a refusal naming the ones there are.
-pub async fn find(data: &Data, guild: u64, name: &str) -> Result<Arc<DigestSpec>, UserError> {
+pub async fn find(
+    data: &Data,
+    words: &Words,
+    guild: u64,
+    name: &str,
+) -> Result<Arc<DigestSpec>, UserError> {
     if let Some(spec) = data.scheduler().find(guild, name.trim()) {
         return Ok(spec);
     }
     let statuses = data.scheduler().list(guild).await.unwrap_or_default();
     let names: Vec<String> = statuses.iter().map(|s| s.spec.name.clone()).collect();
-    Err(answers::no_such_digest(name, &names))
+    Err(answers::no_such_digest(words, name, &names))
 }
 
 /// The channel's guild and type as Discord reports them; `None` when the bot may not see it.
-pub async fn channel_facts(data: &Data, channel: u64) -> Result<Option<ChannelFacts>, UserError> {
+pub async fn channel_facts(
+    data: &Data,
+    words: &Words,
+    channel: u64,
+) -> Result<Option<ChannelFacts>, UserError> {
     match data
         .rest
         .get(Route::Channel(channel), RetryPolicy::INTERACTION)
@@ -83,17 +94,17 @@ pub async fn channel_facts(data: &Data, channel: u64) -> Result<Option<ChannelFa
         Err(e) if matches!(e.status(), Some(403 | 404)) => Ok(None),
         Err(e) => {
             tracing::warn!(channel, error = %e, "could not look up a digest's channel");
-            Err(UserError(SORRY.into()))
+            Err(UserError::new(words.text("sorry")))
         }
     }
 }
 
 /// The caller's explanation of a scheduler refusal; database failures are logged and
 /// answered with an apology instead.
-pub fn refusal(e: SchedulerError, name: &str) -> UserError {
-    answers::explain_refusal(&e, name).unwrap_or_else(|| {
+pub fn refusal(words: &Words, e: SchedulerError, name: &str) -> UserError {
+    answers::explain_refusal(words, &e, name).unwrap_or_else(|| {
         tracing::error!(error = %e, "digest command failed");
-        UserError(SORRY.into())
+        UserError::new(words.text("sorry"))
     })
 }
 

@@ -1,0 +1,220 @@
+# briefbot's words in English: the reference every other locale is checked against, and the
+# fallback for any key another locale leaves out. Keep `{ $variables }` as they are; Discord
+# markup (`code`, **bold**, <#channel>, <t:time:F>) is part of the text.
+
+## Commands: the value is the description Discord shows; `.name` (other languages only) is the
+## name members type there. `cmd-X-opt-Y` is option Y of command X. Changes take effect at the
+## next start, when the commands are registered.
+
+cmd-brief = Read the newest briefing, or the one you pick
+cmd-brief-opt-briefing = Which briefing (default: the newest)
+cmd-whats-happening = What's happening: the news itself
+cmd-whats-happening-opt-briefing = Which briefing (default: the newest)
+cmd-why-it-matters = Why it matters
+cmd-why-it-matters-opt-briefing = Which briefing (default: the newest)
+cmd-whats-next = What comes next
+cmd-whats-next-opt-briefing = Which briefing (default: the newest)
+cmd-beyond-the-headlines = Beyond the headlines: the wider picture
+cmd-beyond-the-headlines-opt-briefing = Which briefing (default: the newest)
+cmd-section = Any section of a briefing, custom ones too
+cmd-section-opt-name = The section's name
+cmd-section-opt-briefing = Which briefing (default: the newest)
+cmd-briefings = The briefings, newest first
+cmd-briefings-opt-tag = Only briefings with this tag
+cmd-briefings-opt-page = Page number
+cmd-search = Search the briefings
+cmd-search-opt-query = Words to look for
+cmd-search-opt-tag = Only briefings with this tag
+cmd-briefbot = Administration of briefbot
+cmd-briefbot-status = Version, uptime, briefings and gateway latency
+cmd-briefbot-reload = Reload the config and the briefings now
+cmd-digest = Schedule briefings to be posted in this server's channels
+cmd-digest-add = Create a digest that posts briefings to a channel on a schedule
+cmd-digest-add-opt-name = A short name: letters, digits, - and _
+cmd-digest-add-opt-channel = Where to post
+cmd-digest-add-opt-schedule = When, as cron: 0 8 * * MON-FRI, */30 * * * *, @daily (6 fields: seconds first)
+cmd-digest-add-opt-timezone = IANA time zone, e.g. Europe/Paris (default: the bot's)
+cmd-digest-add-opt-sections = Sections to show, comma separated (default: all)
+cmd-digest-add-opt-tag = Only briefings with this tag
+cmd-digest-add-opt-mention_role = A role to mention in each post
+cmd-digest-add-opt-silent = Post without notifications
+cmd-digest-add-opt-lang = Language of its posts (default: this server's)
+cmd-digest-add-opt-max_briefings = Most briefings in one post (1-10, default 3)
+cmd-digest-add-opt-only_new = Skip briefings it already posted to the channel (default: yes)
+cmd-digest-add-opt-when_empty = With nothing new: post nothing (default), or a short notice
+cmd-digest-list = This server's digests: schedule, next post, pauses, last delivery and errors
+cmd-digest-edit = Change a digest of this server: schedule, sections, tag, mention, content
+cmd-digest-edit-opt-name = Which digest
+cmd-digest-edit-opt-schedule = New schedule, as cron: 0 8 * * MON-FRI, */30 * * * *, @daily
+cmd-digest-edit-opt-timezone = New IANA time zone, e.g. Europe/Paris
+cmd-digest-edit-opt-sections = Sections to show, comma separated, or all
+cmd-digest-edit-opt-tag = Only briefings with this tag
+cmd-digest-edit-opt-mention_role = A role to mention in each post
+cmd-digest-edit-opt-silent = Post without notifications
+cmd-digest-edit-opt-max_briefings = Most briefings in one post (1-10)
+cmd-digest-edit-opt-only_new = Skip briefings it already posted to the channel
+cmd-digest-edit-opt-when_empty = With nothing new: post nothing, or a short notice
+cmd-digest-edit-opt-clear = Set one setting back to its default
+cmd-digest-remove = Remove a digest of this server
+cmd-digest-remove-opt-name = Which digest
+cmd-digest-pause = Stop a digest from posting until it is resumed
+cmd-digest-pause-opt-name = Which digest
+cmd-digest-resume = Start a paused digest again, from its next fire time
+cmd-digest-resume-opt-name = Which digest
+cmd-digest-preview = See what a digest would post now (only you see it)
+cmd-digest-preview-opt-name = Which digest
+cmd-digest-send-now = Post a digest to its channel now
+cmd-digest-send-now-opt-name = Which digest
+
+## What any command may answer
+
+# The language's name for itself, in `/digest add lang` choices.
+language = English
+
+sorry = Something went wrong on my side. Please try again in a moment.
+bad-option = I couldn't read one of the options. Pick a value from the suggestions, or check its type.
+command-changed = This command has changed since Discord last heard of it. Try again in a minute.
+servers-only = This command works in servers only.
+unknown-command = I don't know this command. It may have been removed; try again in a minute.
+pick-subcommand = Pick one of the subcommands.
+pick-one-of = Pick one of the subcommands: { $subcommands }.
+nothing-to-show = Nothing to show.
+cooldown = You're going a bit fast. Try again in { $seconds } s.
+
+## Briefings: /brief, the section commands, /briefings, /search
+
+no-briefings = No briefings are published yet.
+briefing-not-found = I couldn't find a briefing called `{ $id }`. Recent briefings: { $recent }. Start typing in the `briefing` option to pick one.
+section-missing = “{ $title }” has no { $section } section. It has: { $sections }.
+tag-not-found = No briefing is tagged `{ $tag }`. Tags: { $tags }.
+tags-none = none yet
+list-title = Briefings
+list-title-tagged = Briefings tagged #{ $tag }
+list-footer = Page { $page } of { $pages } · { $count } briefing(s)
+button-previous = Previous
+button-next = Next
+button-expired = This button no longer works. Run /briefings again.
+search-empty = Type a word or two to search for.
+search-too-long = Search queries are limited to { $max } characters.
+search-unavailable = Search is unavailable right now; please try again.
+search-no-match = No briefing matches “{ $query }”.
+search-title = Search: { $query }
+
+## /briefbot, for admins
+
+admin-only = Only briefbot's admins can use this command.
+status = **briefbot { $version }**
+    Uptime: { $uptime }
+    Briefings: { $loaded } loaded, { $skipped } skipped
+    Digests: { $digests } ({ $config_digests } from the config file)
+    Gateway latency: { $latency }
+    Last gateway fault: { $gateway_fault }
+    Last failed delivery: { $failed_delivery }
+status-latency = { $ms } ms
+status-not-measured = not measured yet
+status-none = none
+status-incident = <t:{ $at }:R>: { $what }
+reloaded = Reloaded. { $summary }
+
+## /digest, for moderators
+
+not-moderator = Only moderators (Manage Server permission or a moderator role) can manage digests.
+digest-bad-name = `{ $name }` can't be a digest name: use up to { $max } letters, digits, `-` or `_`, like `morning-news`.
+digest-never-fires = `{ $schedule }` never fires: no date matches it. Try something like `0 8 * * MON-FRI`.
+digest-bad-schedule = `{ $schedule }` is not a schedule I understand: { $reason }. Examples: `0 8 * * MON-FRI` (8:00 on weekdays), `*/30 * * * *` (every 30 minutes), `@daily`.
+digest-zone-did-you-mean = Unknown time zone `{ $zone }`. Did you mean `{ $suggestion }`?
+digest-zone-unknown = Unknown time zone `{ $zone }`. Use an IANA name such as `Europe/Paris`, `America/New_York` or `UTC`; the option suggests names as you type.
+digest-unknown-section = Unknown section `{ $section }`. Sections are { $known }; separate several with commas.
+digest-unknown-lang = I have no words in `{ $lang }`. Languages: { $known }.
+digest-channel-unseen = I can't see <#{ $channel }>. Make sure I can view and post in it, or pick another channel.
+digest-channel-elsewhere = <#{ $channel }> is not a channel of this server. Pick one of this server's text channels.
+digest-channel-not-text = <#{ $channel }> is not a text channel. Pick a text or announcement channel.
+digest-no-everyone = A digest can't mention @everyone. Pick a role members can opt into.
+digest-added =
+    Digest `{ $name }` created: it posts to <#{ $channel }> on `{ $schedule }` ({ $zone }).
+    Next fire times:
+    { $fires }
+digest-added-unknown-tag = No briefing is tagged `{ $tag }` yet, so it posts nothing until one is.
+digest-list-empty = This server has no digests yet. Create one with `/digest add`.
+digest-list-title = Digests in this server
+digest-list-footer = { $count } digest(s)
+digest-list-footer-hidden = { $count } digest(s); { $hidden } more not shown (use /digest preview with a name)
+digest-marker-config = config
+digest-marker-paused = paused
+digest-list-paused = Paused: { $reason }
+digest-list-no-reason = no reason given
+digest-list-next = Next: <t:{ $at }:F>
+digest-list-next-never = Next: never
+digest-list-last-delivery = Last delivery: <t:{ $at }:F>
+digest-list-no-delivery = Last delivery: none yet
+digest-list-retrying = Retrying the post for <t:{ $fire }:f> ({ $error }): next try <t:{ $next }:R>, until <t:{ $until }:f>
+digest-list-last-error = Last error: { $error }
+digest-list-last-error-at = Last error: { $error } (<t:{ $at }:R>)
+digest-not-found = There's no digest called `{ $name }` in this server.
+digest-not-found-none = There's no digest called `{ $name }`: this server has no digests yet. Create one with `/digest add`.
+digest-not-found-listed = There's no digest called `{ $name }` in this server. Digests here: { $names }.
+digest-in-config = `{ $name }` is defined in the bot's config file, so it can't be changed or removed from Discord. Ask the bot's admin to do it there; meanwhile you can `/digest pause` it.
+digest-duplicate = A digest called `{ $name }` already exists in this server. Pick another name, or remove the old one first.
+digest-restarting = The bot is restarting; please try again in a minute.
+digest-retrying = `{ $name }` has a post being retried (the one for <t:{ $fire }:f>, which failed: { $error }). It is tried again <t:{ $next }:R>, until <t:{ $until }:f>; a new send would only wait behind it.
+digest-removed = Removed `{ $name }`. It won't post again.
+digest-already-paused = `{ $name }` is already paused. `/digest resume` starts it again.
+digest-paused = Paused `{ $name }`. It won't post until you `/digest resume` it.
+digest-next-post = next post <t:{ $at }:F>
+digest-no-next-post = its schedule has no further fire time
+digest-not-paused = `{ $name }` isn't paused; { $next }.
+digest-resumed = Resumed `{ $name }`; { $next }. { $skipped }
+resume-skipped-unknown = Posts missed while paused are skipped.
+resume-skipped = { $count ->
+        [0] No post was due while it was paused.
+        [one] 1 post was due while it was paused; it is skipped, not sent now.
+       *[other] { $atleast ->
+            [yes] At least { $count }
+           *[no] { $count }
+        } posts were due while it was paused; they are skipped, not sent now.
+    }
+digest-preview = Preview (only you see this) · { $content }
+digest-sent = Sent `{ $name }` to <#{ $channel }> ({ $count } message(s)).
+digest-sent-nothing-new = Nothing new to post for `{ $name }`: every matching briefing was posted already, so nothing was sent.
+digest-sent-already = `{ $name }` was just delivered for this second; nothing more was sent.
+digest-sent-removed = `{ $name }` was removed meanwhile; nothing was sent.
+digest-sent-too-late = `{ $name }` came too late to be sent; nothing was sent.
+digest-sent-retrying = Sending `{ $name }` to <#{ $channel }> failed ({ $error }). It is tried again <t:{ $next }:R>, until <t:{ $until }:f>; `/digest list` shows how it goes.
+digest-sent-channel-gone = I couldn't post `{ $name }` in <#{ $channel }>: the channel is gone or I may not post there. The digest is paused; fix the channel, then `/digest resume` it.
+digest-sent-failed = Sending `{ $name }` failed ({ $error }). See `/digest list` for its last error.
+digest-sent-interrupted = The bot is shutting down; `{ $name }` will be sent when it is back.
+
+## What a digest posts in its channel, and alerts in the server's alert channel
+
+digest-nothing-new = Nothing new to post.
+alert-paused = ⚠️ Digest `{ $name }` is paused: { $error }. Give the bot access to the channel (or choose another), then resume it with `/digest resume`.
+alert-failed = ⚠️ Digest `{ $name }` could not be delivered for <t:{ $fire }:f>: { $error }.
+alert-failed-retried = ⚠️ Digest `{ $name }` could not be delivered for <t:{ $fire }:f>: { $error }. It was retried for { $retried }, its catch-up grace.
+
+## /digest edit, and each digest's settings in /digest list
+option-refusal = `{ $option }`: { $reason }
+digest-max-briefings-range = `max_briefings` must be from { $min } to { $max }; you gave { $given }.
+digest-tag-empty = `tag` needs a word, like `sahel` (or use `clear: tag` to drop it).
+digest-edit-nothing = Nothing to change: give at least one of `schedule`, `timezone`, `sections`, `tag`, `mention_role`, `silent`, `max_briefings`, `only_new`, `when_empty` or `clear`.
+digest-edit-contradiction = `clear: { $option }` and `{ $option }` contradict each other; give one of them.
+digest-edited =
+    Digest `{ $name }` updated: it posts to <#{ $channel }> on `{ $schedule }` ({ $zone }).
+    { $settings }.
+    { $next }
+digest-edited-paused = It is paused; `/digest resume` starts it again.
+digest-edited-next = Next post: <t:{ $at }:F>.
+digest-edited-no-next = Its schedule has no further fire time.
+settings-count = { $count ->
+        [one] Up to 1 briefing
+       *[other] Up to { $count } briefings
+    }{ $tagged }, { $new }
+settings-tagged = {" "}tagged { $tags }
+settings-or = or
+settings-only-new = only new ones
+settings-any = new or already posted
+settings-every-section = every section
+settings-sections = sections { $keys }
+settings-empty-skip = nothing new: skipped
+settings-empty-notice = nothing new: a notice
+settings-silent = silent
+settings-mentions = mentions <@&{ $role }>
