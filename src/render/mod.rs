@@ -12,6 +12,7 @@ mod digest;
 pub mod limits;
 mod markdown;
 pub mod payload;
+mod prepared;
 pub mod split;
 mod text;
 
@@ -25,6 +26,7 @@ pub use payload::{
     ActionRow, AllowedMentions, Button, Embed, EmbedAuthor, EmbedField, EmbedFooter,
     MessagePayload, EPHEMERAL, SUPPRESS_NOTIFICATIONS,
 };
+pub use prepared::Prepared;
 pub use split::split;
 pub use text::{to_text, truncate};
 

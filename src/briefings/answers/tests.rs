@@ -72,19 +72,49 @@ fn path_like_ids_never_leave_the_library() {
 #[test]
 fn missing_section_lists_the_ones_there_are() {
     let lib = library(1);
-    let err = section(&lib, &SectionCatalog::default(), None, "whats_happening").unwrap_err();
+    let cache = AnswerCache::new(&lib);
+    let catalog = SectionCatalog::default();
+    let err = section(&lib, &cache, &catalog, None, "whats_happening").unwrap_err();
     assert_eq!(
         err.0,
         "“Story 1” has no What's Happening? section. It has: What's Next?."
     );
-    assert!(section(&lib, &SectionCatalog::default(), None, "whats-next").is_ok());
-    assert!(section(
-        &lib,
-        &SectionCatalog::default(),
-        Some("b01"),
-        "What's next?"
-    )
-    .is_ok());
+    assert!(section(&lib, &cache, &catalog, None, "whats-next").is_ok());
+    assert!(section(&lib, &cache, &catalog, Some("b01"), "What's next?").is_ok());
+}
+
+#[test]
+fn answers_are_rendered_once_per_snapshot_and_never_stale() {
+    let lib = library(2);
+    let cache = AnswerCache::new(&lib);
+    let catalog = SectionCatalog::default();
+    let b = lib.get("b01").unwrap();
+    let whole = brief(&lib, &cache, Some("b01")).unwrap();
+    assert_eq!(whole.payloads(), render::render_briefing(b));
+    let next = section(&lib, &cache, &catalog, Some("b01"), "whats_next").unwrap();
+    assert_eq!(next.payloads(), render::render_section(b, &b.sections[0]));
+    // Asked again, the same messages come back without rendering them again.
+    let again = section(&lib, &cache, &catalog, Some("b01"), "whats-next").unwrap();
+    assert!(again
+        .messages()
+        .zip(next.messages())
+        .all(|(a, n)| std::ptr::eq(a, n)));
+
+    // A newer snapshot with an edited b01 answers with the edit, even through the old cache.
+    let mut edited = (**b).clone();
+    edited.sections[0].body = "Edited.".into();
+    let newer = Library::from_briefings(vec![edited]);
+    let shown = section(&newer, &cache, &catalog, Some("b01"), "whats_next").unwrap();
+    assert_eq!(
+        shown.payloads()[0].embeds[0].description.as_deref(),
+        Some("Edited.")
+    );
+    let fresh = AnswerCache::new(&newer);
+    let shown = brief(&newer, &fresh, Some("b01")).unwrap();
+    assert_eq!(
+        shown.payloads()[0].embeds[0].description.as_deref(),
+        Some("Edited.")
+    );
 }
 
 #[test]

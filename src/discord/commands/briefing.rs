@@ -2,7 +2,7 @@
 
 use super::autocomplete;
 use crate::briefings::answers;
-use crate::discord::reply::answer;
+use crate::discord::reply::answer_prepared;
 use crate::discord::state::{Ctx, Error};
 
 /// Read the newest briefing, or the one you pick
@@ -15,16 +15,26 @@ pub async fn brief(
     briefing: Option<String>,
 ) -> Result<(), Error> {
     let content = ctx.data().content();
-    answer(ctx, answers::brief(&content.library, briefing.as_deref())).await
+    answer_prepared(
+        ctx,
+        answers::brief(&content.library, &content.answers, briefing.as_deref()),
+    )
+    .await
 }
 
 /// One section of a briefing, by key or heading.
 async fn one_section(ctx: Ctx<'_>, key: &str, briefing: Option<String>) -> Result<(), Error> {
     let content = ctx.data().content();
     let config = ctx.data().config();
-    answer(
+    answer_prepared(
         ctx,
-        answers::section(&content.library, &config.sections, briefing.as_deref(), key),
+        answers::section(
+            &content.library,
+            &content.answers,
+            &config.sections,
+            briefing.as_deref(),
+            key,
+        ),
     )
     .await
 }
