@@ -299,7 +299,8 @@ fn split_md_sections<'t>(
 /// Joins soft-wrapped lines into paragraphs separated by one blank line. Markdown keeps its
 /// line structure where a line break means something (lists, quotes, code blocks, tables).
 fn join_paragraphs(lines: &[&str], kind: SourceKind) -> String {
-    let mut out = String::new();
+    // The joined text is never longer than the lines with a separator each.
+    let mut out = String::with_capacity(lines.iter().map(|l| l.len() + 2).sum());
     let mut pending_blank = false;
     let mut in_fence = false;
     let mut after_code = false;

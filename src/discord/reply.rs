@@ -203,7 +203,17 @@ async fn answer_with(ctx: Ctx<'_>, result: Result<Messages, UserError>) -> Resul
 pub async fn record(ctx: Ctx<'_>, outcome: &str) {
     let started = ctx.invocation_data::<Invocation>().await.map(|i| i.started);
     let seconds = started.map_or(0.0, |s| s.elapsed().as_secs_f64());
-    let command = ctx.command().qualified_name.replace(' ', "_");
+    let name = &ctx.command().qualified_name;
+    let command: Cow<'_, str> = if name.contains(' ') {
+        Cow::Owned(name.replace(' ', "_"))
+    } else {
+        Cow::Borrowed(name)
+    };
     crate::metrics::interaction(&command, outcome, seconds);
-    tracing::info!(command, outcome, ms = (seconds * 1000.0) as u64, "answered");
+    tracing::info!(
+        command = &*command,
+        outcome,
+        ms = (seconds * 1000.0) as u64,
+        "answered"
+    );
 }

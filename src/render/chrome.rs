@@ -55,27 +55,27 @@ pub(super) struct Run {
 /// Packs runs, in order, into as few messages as fit (at most EMBEDS_PER_MESSAGE embeds and
 /// EMBED_TOTAL characters each, chrome included), then adds each run's chrome in each message.
 /// Every embed must fit a message on its own with its chrome.
-pub(super) fn pack(runs: Vec<Run>) -> Vec<MessagePayload> {
+pub(super) fn pack(mut runs: Vec<Run>) -> Vec<MessagePayload> {
     // Each message as (run index, embed), in order.
     let mut messages: Vec<Vec<(usize, Embed)>> = Vec::new();
     let mut total = 0;
-    for (r, run) in runs.iter().enumerate() {
-        for embed in &run.embeds {
-            let size = embed_chars(embed);
+    for (r, run) in runs.iter_mut().enumerate() {
+        for embed in std::mem::take(&mut run.embeds) {
+            let size = embed_chars(&embed);
             let continues = |m: &Vec<(usize, Embed)>| m.last().is_some_and(|(last, _)| *last == r);
             match messages.last_mut() {
                 Some(m) if m.len() < limits::EMBEDS_PER_MESSAGE => {
                     let chrome = if continues(m) { 0 } else { run.chrome.chars() };
                     if total + size + chrome <= limits::EMBED_TOTAL {
                         total += size + chrome;
-                        m.push((r, embed.clone()));
+                        m.push((r, embed));
                         continue;
                     }
                 }
                 _ => {}
             }
             total = size + run.chrome.chars();
-            messages.push(vec![(r, embed.clone())]);
+            messages.push(vec![(r, embed)]);
         }
     }
     let n = messages.len();

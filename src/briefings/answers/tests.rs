@@ -118,6 +118,31 @@ fn answers_are_rendered_once_per_snapshot_and_never_stale() {
 }
 
 #[test]
+fn a_full_cache_still_answers_and_keeps_no_more() {
+    let lib = library(3);
+    let size = |id| -> usize {
+        let answer = brief(&lib, &AnswerCache::new(&lib), Some(id)).unwrap();
+        answer.messages().map(str::len).sum()
+    };
+    // Room for the first two briefings' answers, not the third.
+    let kept = size("b01") + size("b02");
+    let cache = AnswerCache::with_limit(&lib, kept + size("b03") / 2);
+    let same = |a: &Prepared, b: &Prepared| {
+        a.messages()
+            .zip(b.messages())
+            .all(|(x, y)| std::ptr::eq(x, y))
+    };
+    for id in ["b01", "b02", "b03"] {
+        let first = brief(&lib, &cache, Some(id)).unwrap();
+        let again = brief(&lib, &cache, Some(id)).unwrap();
+        let b = lib.get(id).unwrap();
+        assert_eq!(again.payloads(), render::render_briefing(b));
+        assert_eq!(same(&first, &again), id != "b03", "{id}");
+    }
+    assert_eq!(cache.bytes(), kept);
+}
+
+#[test]
 fn pages_carry_their_state_in_the_buttons() {
     let lib = library(23);
     let first = list_page(&lib, None, 1, 10).unwrap();
