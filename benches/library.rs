@@ -1,98 +1,15 @@
 //! Parsing and indexing 10,000 generated briefings (~3 KB each) against reading the same bytes
 //! from disk, in the same run, so the ratio holds on a noisy machine. The folder is kept in
-//! `$CARGO_TARGET_DIR/bench-briefings` (or `target/`) so `briefbot check` can be measured on it.
+//! `$CARGO_TARGET_DIR/bench-briefings` (or `target/`); `benches/check.rs` times `briefbot check`
+//! on it. It also prints the resident memory of the library and of a full answer cache.
 
-use briefbot::briefings::{Library, SectionCatalog, Symlinks};
+#[path = "support/briefings.rs"]
+mod generated;
+
+use briefbot::briefings::{AnswerCache, Library, SectionCatalog, Symlinks, ANSWER_CACHE_BYTES};
 use criterion::{criterion_group, criterion_main, Criterion};
-use std::path::{Path, PathBuf};
-
-const COUNT: usize = 10_000;
-
-const WORDS: &[&str] = &[
-    "alliance",
-    "security",
-    "regional",
-    "operations",
-    "leaders",
-    "announced",
-    "summit",
-    "economic",
-    "cooperation",
-    "forces",
-    "border",
-    "government",
-    "analysts",
-    "expected",
-    "international",
-    "observers",
-    "the",
-    "of",
-    "and",
-    "in",
-    "to",
-    "a",
-    "will",
-    "could",
-];
-
-/// A deterministic pseudo-random sentence generator (no RNG dependency needed).
-fn sentence(seed: &mut u64) -> String {
-    let mut words = Vec::new();
-    let len = 8 + (*seed % 12) as usize;
-    for _ in 0..len {
-        *seed = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        words.push(WORDS[(*seed >> 33) as usize % WORDS.len()]);
-    }
-    let mut s = words.join(" ");
-    s[..1].make_ascii_uppercase();
-    s + "."
-}
-
-fn briefing(i: usize) -> String {
-    let mut seed = i as u64 + 1;
-    let mut text = format!(
-        "+++\ntitle = \"Generated briefing {i}\"\ndate = 2026-{:02}-{:02}\ntags = [\"tag{}\", \"bench\"]\n+++\n",
-        1 + i % 12,
-        1 + i % 28,
-        i % 50
-    );
-    for heading in [
-        "What's Happening?",
-        "Why It's Important?",
-        "What's Next?",
-        "Beyond the Headlines",
-    ] {
-        text.push_str("## ");
-        text.push_str(heading);
-        text.push('\n');
-        let section_end = text.len() + 700;
-        while text.len() < section_end {
-            text.push_str(&sentence(&mut seed));
-            text.push(if seed.is_multiple_of(5) { '\n' } else { ' ' });
-        }
-        text.push_str("\n\n");
-    }
-    text
-}
-
-fn folder() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"));
-    let dir = target.join("bench-briefings");
-    let done = dir.join(".complete");
-    if !done.exists() {
-        for i in 0..COUNT {
-            let sub = dir.join(format!("{:03}", i / 100));
-            std::fs::create_dir_all(&sub).unwrap();
-            std::fs::write(sub.join(format!("briefing-{i}.md")), briefing(i)).unwrap();
-        }
-        std::fs::write(&done, "").unwrap();
-    }
-    dir
-}
+use generated::{folder, COUNT};
+use std::path::Path;
 
 fn read_all(dir: &Path, total: &mut usize) {
     for entry in std::fs::read_dir(dir).unwrap() {
@@ -129,5 +46,46 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench);
+/// Resident memory of the library, and of its answer cache once every answer of every briefing
+/// has been asked for (the most it holds for one library snapshot). Printed, not timed.
+fn memory(_: &mut Criterion) {
+    if !std::env::args().any(|a| a == "--bench") {
+        return;
+    }
+    let dir = folder();
+    let start = rss_mib();
+    let (library, _) =
+        Library::load(&dir, &SectionCatalog::default(), "en", Symlinks::InsideOnly).unwrap();
+    let loaded = rss_mib();
+    let cache = AnswerCache::new(&library);
+    for b in library.newest_first() {
+        cache.briefing(b);
+        for i in 0..b.sections.len() {
+            cache.section(b, i);
+        }
+    }
+    let filled = rss_mib();
+    let mib = |bytes: usize| bytes as f64 / (1 << 20) as f64;
+    println!(
+        "memory, {COUNT} briefings: library {:.1} MiB resident; answer cache after every answer was asked for +{:.1} MiB ({:.1} MiB of JSON kept, at most {:.0})",
+        loaded - start,
+        filled - loaded,
+        mib(cache.bytes()),
+        mib(ANSWER_CACHE_BYTES),
+    );
+}
+
+/// This process's resident set, from `/proc/self/status` (0 where there is none).
+fn rss_mib() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kib = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .unwrap_or(0.0);
+    kib / 1024.0
+}
+
+// Memory first, while the process has freed nothing its allocator would keep.
+criterion_group!(benches, memory, bench);
 criterion_main!(benches);

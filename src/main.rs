@@ -7,8 +7,11 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let args = Cli::parse();
-    cli::init_logging(args.log_format);
-    match cli::run(args) {
+    let logs = cli::init_logging(args.log_format);
+    let outcome = cli::run(args);
+    // Every line logged is out before the last word, and before the process exits.
+    drop(logs);
+    match outcome {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
         Ok(Outcome::Problems) => ExitCode::from(1),
         Err(err) => {

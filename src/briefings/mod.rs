@@ -15,7 +15,7 @@ mod parse;
 pub mod search;
 
 pub use catalog::{SectionCatalog, SectionDef};
-pub use content::Content;
+pub use content::{AnswerCache, Content, ANSWER_CACHE_BYTES};
 pub use library::{Library, LoadReport, OutsideLink, Symlinks};
 pub use model::{Briefing, Section, SectionKey};
 pub use parse::{parse_briefing, ParseError, ParseInput, SourceKind, MAX_SECTION_CHARS};

@@ -204,6 +204,7 @@ pub fn parse_briefing(input: &ParseInput, bytes: &[u8]) -> Result<Briefing, Vec<
         .map(|t| t.trim().to_string())
         .filter(|t| !t.is_empty())
         .or(leading_title)
+        .or_else(|| title_from_file_name(input.path))
         .unwrap_or_else(|| title_from_text(&sections[0].body));
     Ok(Briefing {
         id: input.id.to_string(),
@@ -298,7 +299,8 @@ fn split_md_sections<'t>(
 /// Joins soft-wrapped lines into paragraphs separated by one blank line. Markdown keeps its
 /// line structure where a line break means something (lists, quotes, code blocks, tables).
 fn join_paragraphs(lines: &[&str], kind: SourceKind) -> String {
-    let mut out = String::new();
+    // The joined text is never longer than the lines with a separator each.
+    let mut out = String::with_capacity(lines.iter().map(|l| l.len() + 2).sum());
     let mut pending_blank = false;
     let mut in_fence = false;
     let mut after_code = false;
@@ -347,7 +349,22 @@ fn starts_own_line(line: &str) -> bool {
             .any(|p| line.starts_with(p))
 }
 
-/// The first sentence of a section, used as the title when the file names none.
+/// The file name as a title, for a file that names none: `sahel-alliance-joint-operations.txt`
+/// reads "Sahel alliance joint operations". An author who names a file names its subject; a
+/// first sentence clipped to fit reads as a broken headline.
+fn title_from_file_name(path: &str) -> Option<String> {
+    let stem = std::path::Path::new(path).file_stem()?.to_string_lossy();
+    let words: Vec<&str> = stem
+        .split(|c: char| c == '-' || c == '_' || c.is_whitespace())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let joined = words.join(" ");
+    let mut chars = joined.chars();
+    let first = chars.next()?;
+    Some(first.to_uppercase().chain(chars).collect())
+}
+
+/// The first sentence of a section: the title of last resort, for a file name that has no word.
 fn title_from_text(body: &str) -> String {
     const MAX: usize = 120;
     let first_para = body.split("\n\n").next().unwrap_or(body);
@@ -397,6 +414,21 @@ mod tests {
             join_paragraphs(&["a", "- b", "", "", "c"], SourceKind::Text),
             "a - b\n\nc"
         );
+    }
+
+    #[test]
+    fn title_from_the_file_name() {
+        let title = |path| title_from_file_name(path);
+        assert_eq!(
+            title("briefings/sahel-alliance-joint-operations.txt").as_deref(),
+            Some("Sahel alliance joint operations")
+        );
+        assert_eq!(
+            title("2026/Lake Chad_water  deal.md").as_deref(),
+            Some("Lake Chad water deal")
+        );
+        assert_eq!(title("été-2026.txt").as_deref(), Some("Été 2026"));
+        assert_eq!(title("briefings/--_.txt"), None);
     }
 
     #[test]

@@ -3,8 +3,11 @@
 //! `Outcome`; anything that stops it from running at all is an `anyhow::Error` (exit 2).
 
 mod check;
+mod log_writer;
 mod preview;
 mod schedule;
+
+pub use log_writer::LogGuard;
 
 use crate::briefings::{Library, LoadReport};
 use crate::config::{self, Config};
@@ -60,7 +63,9 @@ pub enum Outcome {
     Problems,
 }
 
-pub fn init_logging(format: LogFormat) {
+/// Logs to stderr through a writer thread, so that logging never blocks the task that logs
+/// (`log_writer`). Keep the guard until the end of `main`: dropping it writes what is left.
+pub fn init_logging(format: LogFormat) -> LogGuard {
     use tracing_subscriber::prelude::*;
     // tungstenite's trace level dumps every websocket frame, the Identify with the token
     // included (as bytes): never below debug, whatever RUST_LOG says.
@@ -72,7 +77,8 @@ pub fn init_logging(format: LogFormat) {
     let no_serenity_spans = tracing_subscriber::filter::filter_fn(|meta| {
         !(meta.is_span() && meta.target().starts_with("serenity"))
     });
-    let fmt = tracing_subscriber::fmt::layer().with_writer(std::io::stderr);
+    let (writer, guard) = log_writer::stderr();
+    let fmt = tracing_subscriber::fmt::layer().with_writer(writer);
     let registry = tracing_subscriber::registry()
         .with(filter)
         .with(no_serenity_spans);
@@ -80,6 +86,7 @@ pub fn init_logging(format: LogFormat) {
         LogFormat::Text => registry.with(fmt).init(),
         LogFormat::Json => registry.with(fmt.json()).init(),
     }
+    guard
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {

@@ -1,12 +1,15 @@
 //! Answering interactions with the renderer's payloads, sent as they are: the first as the
 //! interaction response, the rest as follow-ups; refusals and errors only to the caller.
+//! Briefings and sections come prepared (serialized once per library snapshot), so answering
+//! them is a lookup and the send.
 
 use super::http::{callback, Route};
 use super::rest::{Rest, RestError, RetryPolicy};
 use super::state::{Ctx, Data, Error};
 use crate::answer::UserError;
-use crate::render::{MessagePayload, EPHEMERAL};
+use crate::render::{MessagePayload, Prepared, EPHEMERAL};
 use serde_json::json;
+use std::borrow::Cow;
 use std::time::Instant;
 
 /// Set on every invocation by the framework's pre-command hook: when it started, and a guard
@@ -31,6 +34,42 @@ fn nothing(data: &Data) -> MessagePayload {
     ephemeral(data.config().locales.english().text("nothing-to-show"))
 }
 
+/// What an answer sends: payloads built for it, or messages prepared beforehand.
+pub enum Messages {
+    Built(Vec<MessagePayload>),
+    Prepared(Prepared),
+}
+
+impl From<Vec<MessagePayload>> for Messages {
+    fn from(payloads: Vec<MessagePayload>) -> Self {
+        Messages::Built(payloads)
+    }
+}
+
+impl From<Prepared> for Messages {
+    fn from(prepared: Prepared) -> Self {
+        Messages::Prepared(prepared)
+    }
+}
+
+impl Messages {
+    /// Each message as Discord's JSON; never empty.
+    fn json(&self, data: &Data) -> Vec<Cow<'_, str>> {
+        let json: Vec<Cow<'_, str>> = match self {
+            Messages::Built(payloads) => payloads.iter().map(|p| Cow::Owned(to_json(p))).collect(),
+            Messages::Prepared(prepared) => prepared.messages().map(Cow::Borrowed).collect(),
+        };
+        if json.is_empty() {
+            return vec![Cow::Owned(to_json(&nothing(data)))];
+        }
+        json
+    }
+}
+
+fn to_json(payload: &MessagePayload) -> String {
+    serde_json::to_string(payload).expect("a message payload always serializes")
+}
+
 /// Where an interaction is answered: its id and token.
 pub struct Target<'a> {
     pub id: u64,
@@ -48,23 +87,21 @@ impl Target<'_> {
         }
     }
 
-    /// Sends `payloads`: the first as the response of `kind`, the rest as follow-ups.
+    /// Sends `messages`: the first as the response of `kind`, the rest as follow-ups.
     pub async fn respond(
         &self,
         data: &Data,
         kind: u8,
-        payloads: Vec<MessagePayload>,
+        messages: impl Into<Messages>,
     ) -> Result<(), RestError> {
-        let mut payloads = payloads.into_iter();
-        let first = payloads.next().unwrap_or_else(|| nothing(data));
+        let messages = messages.into();
+        let json = messages.json(data);
+        // The response wraps the first message: `{"type": kind, "data": message}`.
+        let body = format!(r#"{{"type":{kind},"data":{}}}"#, json[0]);
         data.rest
-            .post(
-                self.callback(),
-                &json!({ "type": kind, "data": first }),
-                RetryPolicy::INTERACTION,
-            )
+            .post_json(self.callback(), body.into_bytes(), RetryPolicy::INTERACTION)
             .await?;
-        self.follow_up(&data.rest, data.application_id, payloads)
+        self.follow_up(&data.rest, data.application_id, &json[1..])
             .await
     }
 
@@ -101,8 +138,8 @@ impl Target<'_> {
             token: self.token,
         };
         data.rest.patch(route, &first, RetryPolicy::PATIENT).await?;
-        self.follow_up(&data.rest, data.application_id, payloads)
-            .await
+        let more: Vec<Cow<'_, str>> = payloads.map(|p| Cow::Owned(to_json(&p))).collect();
+        self.follow_up(&data.rest, data.application_id, &more).await
     }
 
     fn callback(&self) -> Route<'_> {
@@ -124,13 +161,13 @@ impl Target<'_> {
         &self,
         rest: &Rest,
         application_id: u64,
-        payloads: impl Iterator<Item = MessagePayload>,
+        messages: &[Cow<'_, str>],
     ) -> Result<(), RestError> {
-        for payload in payloads {
+        for message in messages {
             // The interaction token lives 15 minutes: follow-ups may wait out a rate limit.
-            rest.post(
+            rest.post_json(
                 self.follow_up_route(application_id),
-                &payload,
+                message.as_bytes().to_vec(),
                 RetryPolicy::PATIENT,
             )
             .await?;
@@ -144,10 +181,25 @@ pub async fn answer(
     ctx: Ctx<'_>,
     result: Result<Vec<MessagePayload>, UserError>,
 ) -> Result<(), Error> {
-    let outcome = if result.is_ok() { "ok" } else { "refused" };
-    let payloads = result.unwrap_or_else(|e| vec![ephemeral(e.0)]);
+    answer_with(ctx, result.map(Messages::Built)).await
+}
+
+/// Answers a command with messages prepared beforehand (a briefing or a section), or the user
+/// error shown only to the caller.
+pub async fn answer_prepared(
+    ctx: Ctx<'_>,
+    result: Result<Prepared, UserError>,
+) -> Result<(), Error> {
+    answer_with(ctx, result.map(Messages::Prepared)).await
+}
+
+async fn answer_with(ctx: Ctx<'_>, result: Result<Messages, UserError>) -> Result<(), Error> {
+    let (outcome, messages) = match result {
+        Ok(messages) => ("ok", messages),
+        Err(e) => ("refused", Messages::Built(vec![ephemeral(e.0)])),
+    };
     Target::of(ctx)?
-        .respond(ctx.data(), callback::CHANNEL_MESSAGE, payloads)
+        .respond(ctx.data(), callback::CHANNEL_MESSAGE, messages)
         .await?;
     record(ctx, outcome).await;
     Ok(())
@@ -157,7 +209,17 @@ pub async fn answer(
 pub async fn record(ctx: Ctx<'_>, outcome: &str) {
     let started = ctx.invocation_data::<Invocation>().await.map(|i| i.started);
     let seconds = started.map_or(0.0, |s| s.elapsed().as_secs_f64());
-    let command = ctx.command().qualified_name.replace(' ', "_");
+    let name = &ctx.command().qualified_name;
+    let command: Cow<'_, str> = if name.contains(' ') {
+        Cow::Owned(name.replace(' ', "_"))
+    } else {
+        Cow::Borrowed(name)
+    };
     crate::metrics::interaction(&command, outcome, seconds);
-    tracing::info!(command, outcome, ms = (seconds * 1000.0) as u64, "answered");
+    tracing::info!(
+        command = &*command,
+        outcome,
+        ms = (seconds * 1000.0) as u64,
+        "answered"
+    );
 }

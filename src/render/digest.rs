@@ -1,9 +1,10 @@
 //! Digest messages: a heading that names the digest and the fire time it was scheduled for,
 //! then the briefings or sections it carries, packed like any other rendering.
 
+use super::chrome::{pack, Chrome, Run};
 use super::limits::{chars, CONTENT};
 use super::payload::{AllowedMentions, MessagePayload, SUPPRESS_NOTIFICATIONS};
-use super::{pack, section_embeds, truncate};
+use super::{section_embeds, truncate};
 use crate::briefings::{Briefing, Section};
 use chrono::{DateTime, Utc};
 
@@ -38,17 +39,25 @@ pub struct DigestEntry<'a> {
 /// `<@&ROLE>` ping when `mention_role` is set (allowed on that message only). With nothing to
 /// show, a single notice says so, without the ping: nobody should be woken for nothing.
 pub fn render_digest(d: &DigestView) -> Vec<MessagePayload> {
-    let mut embeds = Vec::new();
-    for entry in &d.entries {
-        for section in &entry.sections {
-            embeds.extend(section_embeds(entry.briefing, section));
-        }
-    }
-    let mut messages = if embeds.is_empty() {
+    let runs: Vec<Run> = d
+        .entries
+        .iter()
+        .filter(|entry| !entry.sections.is_empty())
+        .map(|entry| {
+            let chrome = Chrome::of(entry.briefing);
+            let embeds = entry
+                .sections
+                .iter()
+                .flat_map(|s| section_embeds(s, &chrome))
+                .collect();
+            Run { chrome, embeds }
+        })
+        .collect();
+    let mut messages = if runs.is_empty() {
         let notice = format!("\n{}", truncate(d.nothing_new, NOTICE_MAX));
         vec![MessagePayload::with_content(heading(d, None, &notice))]
     } else {
-        let mut messages = pack(embeds);
+        let mut messages = pack(runs);
         messages[0].content = heading(d, d.mention_role, "");
         if let Some(role) = d.mention_role {
             messages[0].allowed_mentions = AllowedMentions::only_role(role);
@@ -67,8 +76,9 @@ pub fn render_digest(d: &DigestView) -> Vec<MessagePayload> {
 fn heading(d: &DigestView, role: Option<u64>, tail: &str) -> String {
     let ping = role.map(|r| format!("<@&{r}> ")).unwrap_or_default();
     let when = format!(" · <t:{}:f>", d.fire_time.timestamp());
-    let room = CONTENT - chars(&ping) - chars(&when) - chars(tail) - 4; // 4 = the two `**`
-                                                                        // One line, and never `****`, whatever the name holds.
+    // 4 = the two `**`.
+    let room = CONTENT - chars(&ping) - chars(&when) - chars(tail) - 4;
+    // One line, and never `****`, whatever the name holds.
     let mut name = d.name.split_whitespace().collect::<Vec<_>>().join(" ");
     if name.is_empty() {
         name = "digest".into();

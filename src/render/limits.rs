@@ -251,7 +251,12 @@ mod tests {
         boundary(EMBED_TITLE, |n| one(|e| e.title = Some(s(n))));
         boundary(EMBED_DESCRIPTION, |n| one(|e| e.description = Some(s(n))));
         boundary(AUTHOR_NAME, |n| {
-            one(|e| e.author = Some(EmbedAuthor { name: s(n) }))
+            one(|e| {
+                e.author = Some(EmbedAuthor {
+                    name: s(n),
+                    url: None,
+                })
+            })
         });
         boundary(FOOTER_TEXT, |n| {
             one(|e| e.footer = Some(EmbedFooter { text: s(n) }))
@@ -297,7 +302,10 @@ mod tests {
             let mut p = one(|e| {
                 e.title = Some(s(100));
                 e.description = Some(s(2000));
-                e.author = Some(EmbedAuthor { name: s(100) });
+                e.author = Some(EmbedAuthor {
+                    name: s(100),
+                    url: None,
+                });
                 e.footer = Some(EmbedFooter { text: s(800) });
                 e.fields = vec![field(100, 900)];
                 e.url = Some("https://example.org/".repeat(10));

@@ -3,13 +3,16 @@
 //! `briefbot preview`, the tests and the bot all see the same payloads.
 //!
 //! Each section becomes one embed, or several marked `(1/3)`… when its body is too long; embeds
-//! are then packed into as few messages as the per-message limits allow. Nothing rendered here
-//! can ping anyone: every payload allows no mentions, except a digest's configured role.
+//! are then packed into as few messages as the per-message limits allow, and each message gets
+//! the briefing's title, tags and date once (`chrome`). Nothing rendered here can ping anyone:
+//! every payload allows no mentions, except a digest's configured role.
 
+mod chrome;
 mod digest;
 pub mod limits;
 mod markdown;
 pub mod payload;
+mod prepared;
 pub mod split;
 mod text;
 
@@ -23,39 +26,38 @@ pub use payload::{
     ActionRow, AllowedMentions, Button, Embed, EmbedAuthor, EmbedField, EmbedFooter,
     MessagePayload, EPHEMERAL, SUPPRESS_NOTIFICATIONS,
 };
+pub use prepared::Prepared;
 pub use split::split;
 pub use text::{to_text, truncate};
 
 use crate::briefings::{Briefing, Section, SectionKey};
-use chrono::SecondsFormat;
-use limits::{chars, embed_chars};
+use chrome::{non_empty, pack, Chrome, Run};
+use limits::chars;
 
 /// Embed colour of sections outside the built-in four.
 pub const CUSTOM_SECTION_COLOR: u32 = 0x95A5A6;
-/// Ends a footer whose tags did not all fit.
-const MORE_TAGS: &str = " · …";
 
 /// All sections of `b`, in order.
 pub fn render_briefing(b: &Briefing) -> Vec<MessagePayload> {
+    let chrome = Chrome::of(b);
     let embeds = if b.sections.is_empty() {
-        // Nothing to show but the briefing itself; still better than no answer at all.
-        vec![Embed {
-            title: non_empty(truncate(b.title.trim(), limits::EMBED_TITLE).into_owned()),
-            author: None,
-            ..briefing_embed(b)
-        }]
+        // Nothing to show but the briefing itself (its title, as the author line): still
+        // better than no answer at all.
+        vec![Embed::default()]
     } else {
         b.sections
             .iter()
-            .flat_map(|s| section_embeds(b, s))
+            .flat_map(|s| section_embeds(s, &chrome))
             .collect()
     };
-    pack(embeds)
+    pack(vec![Run { chrome, embeds }])
 }
 
 /// One section of `b` (it need not be one of `b.sections`: callers may pass an edited copy).
 pub fn render_section(b: &Briefing, s: &Section) -> Vec<MessagePayload> {
-    pack(section_embeds(b, s))
+    let chrome = Chrome::of(b);
+    let embeds = section_embeds(s, &chrome);
+    pack(vec![Run { chrome, embeds }])
 }
 
 /// The colour that tells the built-in sections apart at a glance.
@@ -69,15 +71,15 @@ pub fn section_color(key: &SectionKey) -> u32 {
     }
 }
 
-/// The embeds of one section: one per piece of its body, each a complete embed that fits in a
-/// message on its own, titled `Heading (i/n)` when there are several.
-fn section_embeds(b: &Briefing, s: &Section) -> Vec<Embed> {
+/// The embeds of one section, without the chrome: one per piece of its body, each small enough
+/// to fit in a message on its own with `chrome`, titled `Heading (i/n)` when there are several.
+fn section_embeds(s: &Section, chrome: &Chrome) -> Vec<Embed> {
     let base = Embed {
         color: Some(section_color(&s.key)),
-        ..briefing_embed(b)
+        ..Embed::default()
     };
     // Reserve a full-length title so that any title fits beside the description.
-    let overhead = embed_chars(&base) + limits::EMBED_TITLE;
+    let overhead = chrome.chars() + limits::EMBED_TITLE;
     let budget = limits::EMBED_DESCRIPTION.min(limits::EMBED_TOTAL - overhead);
     let pieces = split(&s.body, budget);
     let heading = s.heading.trim();
@@ -100,67 +102,4 @@ fn section_embeds(b: &Briefing, s: &Section) -> Vec<Embed> {
             ..base.clone()
         })
         .collect()
-}
-
-/// What every embed of a briefing shows: its title as the author line, the date and tags in
-/// the footer, the date as the embed timestamp and the source as the title link.
-fn briefing_embed(b: &Briefing) -> Embed {
-    // Tags that do not fit are left out whole, with an ellipsis, rather than cut.
-    let mut footer = b.date_label();
-    let mut len = chars(&footer);
-    for tag in &b.tags {
-        let item = format!(" · #{tag}");
-        let item_len = chars(&item);
-        if len + item_len + chars(MORE_TAGS) > limits::FOOTER_TEXT {
-            footer.push_str(MORE_TAGS);
-            break;
-        }
-        footer.push_str(&item);
-        len += item_len;
-    }
-    Embed {
-        author: non_empty(truncate(b.title.trim(), limits::AUTHOR_NAME).into_owned())
-            .map(|name| EmbedAuthor { name }),
-        footer: Some(EmbedFooter { text: footer }),
-        url: b.source.as_deref().and_then(web_link).map(str::to_string),
-        timestamp: Some(b.date.to_rfc3339_opts(SecondsFormat::Secs, true)),
-        ..Embed::default()
-    }
-}
-
-/// `source` when it is an http(s) URL Discord will accept as an embed link.
-fn web_link(source: &str) -> Option<&str> {
-    let url = source.trim();
-    let (scheme, rest) = url.split_once("://")?;
-    let web = scheme.eq_ignore_ascii_case("https") || scheme.eq_ignore_ascii_case("http");
-    let clean = !rest.is_empty() && !url.chars().any(|c| c.is_whitespace() || c.is_control());
-    (web && clean).then_some(url)
-}
-
-fn non_empty(s: String) -> Option<String> {
-    (!s.is_empty()).then_some(s)
-}
-
-/// Packs embeds, in order, into as few messages as fit: at most EMBEDS_PER_MESSAGE embeds
-/// and EMBED_TOTAL characters each. Every embed must fit a message on its own.
-fn pack(embeds: Vec<Embed>) -> Vec<MessagePayload> {
-    let mut messages: Vec<MessagePayload> = Vec::new();
-    let mut total = 0;
-    for embed in embeds {
-        let size = embed_chars(&embed);
-        match messages.last_mut() {
-            Some(m)
-                if m.embeds.len() < limits::EMBEDS_PER_MESSAGE
-                    && total + size <= limits::EMBED_TOTAL =>
-            {
-                total += size;
-                m.embeds.push(embed);
-            }
-            _ => {
-                total = size;
-                messages.push(MessagePayload::with_embeds(vec![embed]));
-            }
-        }
-    }
-    messages
 }

@@ -133,9 +133,12 @@ pub struct Embed {
     pub fields: Vec<EmbedField>,
 }
 
+/// The line above an embed's title; its `url` makes the name a link.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EmbedAuthor {
     pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -90,10 +90,23 @@ proptest! {
     #[test]
     fn briefings_render_within_limits_pinging_no_one_and_losing_nothing(b in any_briefing()) {
         let all = render_briefing(&b);
-        for p in &all {
+        let n = all.len();
+        for (i, p) in all.iter().enumerate() {
             assert_sendable(p);
             prop_assert_eq!(&p.allowed_mentions, &AllowedMentions::none());
             prop_assert!(p.content.is_empty() && p.flags.is_none());
+            // The title once, on the first embed; the date, tags and place once, on the last.
+            let last = p.embeds.len() - 1;
+            for (k, e) in p.embeds.iter().enumerate() {
+                prop_assert_eq!(e.author.is_some(), k == 0 && !b.title.trim().is_empty());
+                prop_assert_eq!(e.timestamp.is_some(), k == last);
+                prop_assert!(e.footer.is_none() || k == last);
+                prop_assert!(e.url.is_none());
+            }
+            let footer = p.embeds[last].footer.as_ref().map_or("", |f| f.text.as_str());
+            if n > 1 {
+                prop_assert!(footer.ends_with(&format!("{}/{n}", i + 1)), "{}", footer);
+            }
         }
         let mut embeds = 0;
         for s in &b.sections {

@@ -21,6 +21,15 @@ const CLOSERS: &str = "\"')]}*_»”’」』）";
 /// If `max_chars` is 0: no non-empty piece could fit.
 pub fn split(text: &str, max_chars: usize) -> Vec<&str> {
     assert!(max_chars > 0, "split: max_chars must be at least 1");
+    // Most sections fit whole: finding every break and protected span would be wasted work.
+    let whole = text.trim();
+    if whole.chars().count() <= max_chars {
+        return if whole.is_empty() {
+            vec![]
+        } else {
+            vec![whole]
+        };
+    }
     let layout = Layout::new(text);
     let mut pieces = Vec::new();
     let mut start = skip_ws(text, 0);

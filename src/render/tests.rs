@@ -62,11 +62,14 @@ fn a_short_section_is_one_embed_in_discords_json_shape() {
             "embeds": [{
                 "title": "What's Next?",
                 "description": "Talks resume @everyone.",
-                "url": "https://example.org/article",
-                "timestamp": "2026-11-27T00:00:00Z",
+                // A date without a time shows at noon UTC: the same day for nearly every reader.
+                "timestamp": "2026-11-27T12:00:00Z",
                 "color": 0x10B981,
-                "author": {"name": "Sahel alliance plans joint operations"},
-                "footer": {"text": "2026-11-27 · #sahel · #security"}
+                "author": {
+                    "name": "Sahel alliance plans joint operations",
+                    "url": "https://example.org/article"
+                },
+                "footer": {"text": "#sahel · #security"}
             }],
             "allowed_mentions": {"parse": []}
         }])
@@ -103,6 +106,32 @@ fn a_long_section_spans_marked_embeds_packed_within_the_total() {
         assert!(p.embeds[0].description.as_deref().unwrap().ends_with('.'));
     }
     assert_eq!(non_ws(&descriptions(&out)), non_ws(&body));
+    // Each message reads on its own: the title on its first embed, its place and the date on
+    // its last, nothing repeated in between.
+    let chrome: Vec<Vec<_>> = out
+        .iter()
+        .map(|p| {
+            p.embeds
+                .iter()
+                .map(|e| {
+                    let author = e.author.as_ref().map(|a| a.name.as_str());
+                    let footer = e.footer.as_ref().map(|f| f.text.as_str());
+                    (author, footer, e.timestamp.is_some())
+                })
+                .collect()
+        })
+        .collect();
+    let title = Some("Sahel alliance plans joint operations");
+    assert_eq!(
+        chrome,
+        [
+            vec![(title, Some("#sahel · #security · 1/2"), true)],
+            vec![
+                (title, None, false),
+                (None, Some("#sahel · #security · 2/2"), true)
+            ],
+        ]
+    );
 }
 
 #[test]
@@ -126,10 +155,12 @@ fn long_titles_are_cut_at_a_word_and_only_web_sources_link() {
     b.title = "Sahel alliance ".repeat(40);
     b.source = Some("javascript:alert(1)".into());
     let e = &render_briefing(&b)[0].embeds[0];
-    let author = &e.author.as_ref().unwrap().name;
-    assert!(author.ends_with("alliance…") && limits::chars(author) <= limits::AUTHOR_NAME);
+    let author = e.author.as_ref().unwrap();
+    assert!(
+        author.name.ends_with("alliance…") && limits::chars(&author.name) <= limits::AUTHOR_NAME
+    );
     assert!(e.title.as_deref().unwrap().ends_with("Heading…"));
-    assert_eq!(e.url, None);
+    assert_eq!((&author.url, &e.url), (&None, &None));
 }
 
 #[test]
@@ -162,6 +193,66 @@ fn digest_names_its_fire_time_and_pings_only_its_role() {
     let first = &out[0].embeds[0];
     assert_eq!(first.author.as_ref().unwrap().name, b.title);
     assert_eq!(first.title.as_deref(), Some("What's Next? (1/3)"));
+}
+
+#[test]
+fn a_digest_names_each_briefing_once_per_message() {
+    let first = briefing(vec![
+        section("whats_happening", "What's Happening?", "Troops moved."),
+        section("whats_next", "What's Next?", "Talks."),
+    ]);
+    let mut second = first.clone();
+    second.title = "Niger River floods".into();
+    second.source = None;
+    second.tags = Vec::new();
+    second.date_only = false;
+    let d = DigestView {
+        name: "morning",
+        fire_time: Utc.with_ymd_and_hms(2025, 11, 27, 8, 0, 0).unwrap(),
+        nothing_new: "Nothing new to post.",
+        entries: vec![
+            DigestEntry {
+                briefing: &first,
+                sections: first.sections.iter().collect(),
+            },
+            DigestEntry {
+                briefing: &second,
+                sections: vec![&second.sections[1]],
+            },
+        ],
+        mention_role: None,
+        silent: false,
+    };
+    let out = render_digest(&d);
+    assert_eq!(out.len(), 1);
+    let shown: Vec<_> = out[0]
+        .embeds
+        .iter()
+        .map(|e| {
+            let author = e.author.as_ref().map(|a| a.name.as_str());
+            (
+                author,
+                e.footer.as_ref().map(|f| f.text.as_str()),
+                e.timestamp.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            (Some("Sahel alliance plans joint operations"), None, None),
+            (
+                None,
+                Some("#sahel · #security"),
+                Some("2026-11-27T12:00:00Z")
+            ),
+            (
+                Some("Niger River floods"),
+                None,
+                Some("2026-11-27T00:00:00Z")
+            ),
+        ]
+    );
 }
 
 #[test]
@@ -218,8 +309,8 @@ fn text_preview_shows_messages_and_embeds() {
     let text = to_text(&render_digest(&d));
     let expected = "──── message 1/1 · silent\n\
         **morning** · <t:1764230400:f> (2025-11-27 08:00 UTC)\n\n\
-        Sahel alliance plans joint operations\n## What's Next?\n<https://example.org/article>\n\n\
-        Talks resume.\n\n— 2026-11-27 · #sahel · #security\n";
+        Sahel alliance plans joint operations\n<https://example.org/article>\n## What's Next?\n\n\
+        Talks resume.\n\n— #sahel · #security · 2026-11-27 12:00 UTC\n";
     assert_eq!(text, expected);
 }
 
@@ -233,7 +324,7 @@ fn tags_that_do_not_fit_the_footer_are_left_out_whole() {
         .clone()
         .unwrap()
         .text;
-    assert!(footer.starts_with("2026-11-27 · #tag-number-000 · #tag-number-001"));
+    assert!(footer.starts_with("#tag-number-000 · #tag-number-001"));
     assert!(footer.ends_with(" · …") && limits::chars(&footer) <= limits::FOOTER_TEXT);
     assert!(footer.trim_end_matches(" · …").ends_with(char::is_numeric));
 }

@@ -30,7 +30,7 @@ pub fn truncate(s: &str, max: usize) -> Cow<'_, str> {
 }
 
 /// A terminal preview of `payloads`: one block per message, embeds shown as
-/// author, `## title`, link, description, fields and `— footer`.
+/// author, its link, `## title`, description, fields and `— footer · timestamp`.
 pub fn to_text(payloads: &[MessagePayload]) -> String {
     let mut out = String::new();
     for (i, p) in payloads.iter().enumerate() {
@@ -64,6 +64,9 @@ fn embed_text(out: &mut String, e: &Embed) {
     };
     if let Some(a) = &e.author {
         line(&a.name);
+        if let Some(u) = &a.url {
+            line(&format!("<{u}>"));
+        }
     }
     if let Some(t) = &e.title {
         line(&format!("## {t}"));
@@ -79,9 +82,18 @@ fn embed_text(out: &mut String, e: &Embed) {
         line("");
         line(&format!("**{}**\n{}", f.name, f.value));
     }
-    if let Some(f) = &e.footer {
+    // Discord shows the timestamp after the footer, in the reader's time zone; here, in UTC.
+    let when = e.timestamp.as_deref().map(|t| {
+        DateTime::parse_from_rfc3339(t).map_or_else(
+            |_| t.to_string(),
+            |d| d.to_utc().format("%Y-%m-%d %H:%M UTC").to_string(),
+        )
+    });
+    let footer = [e.footer.as_ref().map(|f| f.text.clone()), when];
+    let footer: Vec<String> = footer.into_iter().flatten().collect();
+    if !footer.is_empty() {
         line("");
-        line(&format!("— {}", f.text));
+        line(&format!("— {}", footer.join(" · ")));
     }
 }
 

@@ -82,8 +82,8 @@ fn french_headings_and_custom_sections() {
     assert_eq!(keys, ["whats_happening", "why_it_matters", "key_players"]);
     assert_eq!(b.sections[2].heading, "Key Players");
     assert_eq!(b.sections[2].body, "- One\n- Two");
-    // No title anywhere: the first sentence of the first section.
-    assert_eq!(b.title, "Le texte");
+    // No title anywhere: the file name, humanized.
+    assert_eq!(b.title, "French no front matter");
 }
 
 #[test]

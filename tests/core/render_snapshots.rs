@@ -6,15 +6,18 @@ use briefbot::render::{self, DigestEntry, DigestView};
 use chrono::{TimeZone, Utc};
 
 fn seed() -> Briefing {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/briefings/sahel-alliance-joint-operations.txt"
-    );
+    shipped("sahel-alliance-joint-operations.txt", SourceKind::Text)
+}
+
+/// A briefing shipped in `briefings/`, parsed as the library would.
+fn shipped(name: &str, kind: SourceKind) -> Briefing {
+    let path = format!("{}/briefings/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = path.as_str();
     let catalog = SectionCatalog::default();
     let input = ParseInput {
-        id: "sahel-alliance-joint-operations",
+        id: name,
         path,
-        kind: SourceKind::Text,
+        kind,
         // A fixed "modification time" so the snapshot does not depend on the checkout.
         modified: Utc.with_ymd_and_hms(2026, 11, 27, 7, 0, 0).unwrap(),
         catalog: &catalog,
@@ -26,6 +29,17 @@ fn seed() -> Briefing {
 #[test]
 fn seed_briefing_whole() {
     let payloads = render::render_briefing(&seed());
+    for p in &payloads {
+        render::limits::check(p).unwrap();
+    }
+    insta::assert_json_snapshot!(payloads);
+}
+
+/// The title linked to its source on the first embed; tags and the date on the last.
+#[test]
+fn tagged_briefing_with_a_source_whole() {
+    let b = shipped("2026/niger-river-flooding.md", SourceKind::Markdown);
+    let payloads = render::render_briefing(&b);
     for p in &payloads {
         render::limits::check(p).unwrap();
     }

@@ -94,18 +94,21 @@ async fn registers_the_spec_commands_and_answers_each_for_the_shipped_briefings(
             "By the Numbers"
         ]
     );
+    // The title, linked to the source, once on the first embed; tags and date on the last.
+    let all = embeds(&view);
+    let author = &all[0]["author"];
     assert_eq!(
-        embeds(&view)[0]["author"]["name"],
+        author["name"],
         "Niger River floods displace thousands in Mali and Niger"
     );
-    assert_eq!(
-        embeds(&view)[0]["url"],
-        "https://example.org/niger-river-floods"
-    );
-    assert!(embeds(&view)[0]["footer"]["text"]
-        .as_str()
-        .unwrap()
-        .contains("#sahel"));
+    assert_eq!(author["url"], "https://example.org/niger-river-floods");
+    assert!(all[1..].iter().all(|e| e["author"].is_null()), "{all:?}");
+    let last = &all[all.len() - 1];
+    assert_eq!(last["footer"]["text"], "#sahel · #climate · #humanitarian");
+    assert_eq!(last["timestamp"], "2026-11-20T12:00:00Z");
+    assert!(all[..all.len() - 1]
+        .iter()
+        .all(|e| e["timestamp"].is_null()));
 
     let ix = fake
         .command("section")

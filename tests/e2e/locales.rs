@@ -332,7 +332,10 @@ async fn a_digest_added_in_french_previews_in_french() {
         .unwrap()
         .contents()
         .concat();
-    assert_eq!(refused, "`lang`: I have no words in `xx`. Languages: `en`, `fr`.");
+    assert_eq!(
+        refused,
+        "`lang`: I have no words in `xx`. Languages: `en`, `fr`."
+    );
 
     let ix = fake
         .autocomplete("digest add", "lang")

@@ -94,7 +94,7 @@ async fn a_tag_written_with_a_hash_and_capitals_is_one_tag_everywhere() {
         .send()
         .await;
     let view = fake.wait_for_answer(&ix, WAIT).await.unwrap();
-    let footer = embeds(&view)[0]["footer"]["text"]
+    let footer = embeds(&view).last().unwrap()["footer"]["text"]
         .as_str()
         .unwrap()
         .to_string();

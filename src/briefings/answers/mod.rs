@@ -2,11 +2,14 @@
 //! the `/briefings` pages and their buttons, `/search` results and autocomplete choices.
 //! The Discord layer only maps options in and payloads out, so all of this is tested here.
 
+use super::content::AnswerCache;
 use super::search::SearchIndex;
 use super::{Briefing, Library, SectionCatalog};
 use crate::answer::{clip, sanitize, Choice, Tag, UserError, CHOICE_LEN, MAX_CHOICES};
 use crate::locales::Words;
-use crate::render::{self, ActionRow, Button, Embed, EmbedField, EmbedFooter, MessagePayload};
+use crate::render::{
+    self, ActionRow, Button, Embed, EmbedField, EmbedFooter, MessagePayload, Prepared,
+};
 use std::sync::Arc;
 
 /// Prefix of the `/briefings` paging buttons' `custom_id`.
@@ -39,27 +42,30 @@ fn lookup<'a>(lib: &'a Library, wanted: Option<&str>) -> Option<&'a Arc<Briefing
     }
 }
 
-/// `/brief`: every section of the briefing.
+/// `/brief`: every section of the briefing, rendered once per library snapshot (`cache`).
 pub fn brief(
     words: &Words,
     lib: &Library,
+    cache: &AnswerCache,
     id: Option<&str>,
-) -> Result<Vec<MessagePayload>, UserError> {
-    Ok(render::render_briefing(find_briefing(words, lib, id)?))
+) -> Result<Prepared, UserError> {
+    Ok(cache.briefing(find_briefing(words, lib, id)?))
 }
 
-/// One section of a briefing, named by key (`whats_next`, `whats-next`) or any heading alias.
+/// One section of a briefing, named by key (`whats_next`, `whats-next`) or any heading alias,
+/// rendered once per library snapshot (`cache`).
 pub fn section(
     words: &Words,
     lib: &Library,
+    cache: &AnswerCache,
     catalog: &SectionCatalog,
     id: Option<&str>,
     name: &str,
-) -> Result<Vec<MessagePayload>, UserError> {
+) -> Result<Prepared, UserError> {
     let b = find_briefing(words, lib, id)?;
     let key = catalog.key_for_name(name);
-    match b.section(key.as_str()) {
-        Some(s) => Ok(render::render_section(b, s)),
+    match b.sections.iter().position(|s| s.key == key) {
+        Some(index) => Ok(cache.section(b, index)),
         None => {
             let shown = catalog
                 .get(key.as_str())

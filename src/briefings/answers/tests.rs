@@ -77,27 +77,74 @@ fn path_like_ids_never_leave_the_library() {
 #[test]
 fn missing_section_lists_the_ones_there_are() {
     let lib = library(1);
-    let err = section(
-        &en(),
-        &lib,
-        &SectionCatalog::default(),
-        None,
-        "whats_happening",
-    )
-    .unwrap_err();
+    let cache = AnswerCache::new(&lib);
+    let catalog = SectionCatalog::default();
+    let err = section(&en(), &lib, &cache, &catalog, None, "whats_happening").unwrap_err();
     assert_eq!(
         err.0,
         "“Story 1” has no What's Happening? section. It has: What's Next?."
     );
-    assert!(section(&en(), &lib, &SectionCatalog::default(), None, "whats-next").is_ok());
-    assert!(section(
-        &en(),
-        &lib,
-        &SectionCatalog::default(),
-        Some("b01"),
-        "What's next?"
-    )
-    .is_ok());
+    assert!(section(&en(), &lib, &cache, &catalog, None, "whats-next").is_ok());
+    assert!(section(&en(), &lib, &cache, &catalog, Some("b01"), "What's next?").is_ok());
+}
+
+#[test]
+fn answers_are_rendered_once_per_snapshot_and_never_stale() {
+    let lib = library(2);
+    let cache = AnswerCache::new(&lib);
+    let catalog = SectionCatalog::default();
+    let b = lib.get("b01").unwrap();
+    let whole = brief(&en(), &lib, &cache, Some("b01")).unwrap();
+    assert_eq!(whole.payloads(), render::render_briefing(b));
+    let next = section(&en(), &lib, &cache, &catalog, Some("b01"), "whats_next").unwrap();
+    assert_eq!(next.payloads(), render::render_section(b, &b.sections[0]));
+    // Asked again, the same messages come back without rendering them again.
+    let again = section(&en(), &lib, &cache, &catalog, Some("b01"), "whats-next").unwrap();
+    assert!(again
+        .messages()
+        .zip(next.messages())
+        .all(|(a, n)| std::ptr::eq(a, n)));
+
+    // A newer snapshot with an edited b01 answers with the edit, even through the old cache.
+    let mut edited = (**b).clone();
+    edited.sections[0].body = "Edited.".into();
+    let newer = Library::from_briefings(vec![edited]);
+    let shown = section(&en(), &newer, &cache, &catalog, Some("b01"), "whats_next").unwrap();
+    assert_eq!(
+        shown.payloads()[0].embeds[0].description.as_deref(),
+        Some("Edited.")
+    );
+    let fresh = AnswerCache::new(&newer);
+    let shown = brief(&en(), &newer, &fresh, Some("b01")).unwrap();
+    assert_eq!(
+        shown.payloads()[0].embeds[0].description.as_deref(),
+        Some("Edited.")
+    );
+}
+
+#[test]
+fn a_full_cache_still_answers_and_keeps_no_more() {
+    let lib = library(3);
+    let size = |id| -> usize {
+        let answer = brief(&en(), &lib, &AnswerCache::new(&lib), Some(id)).unwrap();
+        answer.messages().map(str::len).sum()
+    };
+    // Room for the first two briefings' answers, not the third.
+    let kept = size("b01") + size("b02");
+    let cache = AnswerCache::with_limit(&lib, kept + size("b03") / 2);
+    let same = |a: &Prepared, b: &Prepared| {
+        a.messages()
+            .zip(b.messages())
+            .all(|(x, y)| std::ptr::eq(x, y))
+    };
+    for id in ["b01", "b02", "b03"] {
+        let first = brief(&en(), &lib, &cache, Some(id)).unwrap();
+        let again = brief(&en(), &lib, &cache, Some(id)).unwrap();
+        let b = lib.get(id).unwrap();
+        assert_eq!(again.payloads(), render::render_briefing(b));
+        assert_eq!(same(&first, &again), id != "b03", "{id}");
+    }
+    assert_eq!(cache.bytes(), kept);
 }
 
 #[test]
@@ -233,9 +280,11 @@ fn a_french_member_reads_french_refusals_titles_and_buttons() {
             .starts_with("Je ne trouve pas de briefing nommé `nope`."),
         "{err}"
     );
+    let lib = library(1);
     let err = section(
         &fr,
-        &library(1),
+        &lib,
+        &AnswerCache::new(&lib),
         &SectionCatalog::default(),
         None,
         "whats_happening",

@@ -3,7 +3,7 @@
 use super::autocomplete;
 use crate::briefings::answers;
 use crate::discord::language::words;
-use crate::discord::reply::answer;
+use crate::discord::reply::answer_prepared;
 use crate::discord::state::{Ctx, Error};
 
 /// Read the newest briefing, or the one you pick
@@ -16,8 +16,13 @@ pub async fn brief(
     briefing: Option<String>,
 ) -> Result<(), Error> {
     let content = ctx.data().content();
-    let brief = answers::brief(&words(ctx), &content.library, briefing.as_deref());
-    answer(ctx, brief).await
+    let brief = answers::brief(
+        &words(ctx),
+        &content.library,
+        &content.answers,
+        briefing.as_deref(),
+    );
+    answer_prepared(ctx, brief).await
 }
 
 /// One section of a briefing, by key or heading.
@@ -25,9 +30,15 @@ async fn one_section(ctx: Ctx<'_>, key: &str, briefing: Option<String>) -> Resul
     let content = ctx.data().content();
     let config = ctx.data().config();
     let words = words(ctx);
-    let library = &content.library;
-    let section = answers::section(&words, library, &config.sections, briefing.as_deref(), key);
-    answer(ctx, section).await
+    let section = answers::section(
+        &words,
+        &content.library,
+        &content.answers,
+        &config.sections,
+        briefing.as_deref(),
+        key,
+    );
+    answer_prepared(ctx, section).await
 }
 
 /// What's happening: the news itself
