@@ -2,7 +2,7 @@
 //! the `/briefings` pages and their buttons, `/search` results and autocomplete choices.
 //! The Discord layer only maps options in and payloads out, so all of this is tested here.
 
-use super::search::SearchIndex;
+use super::search::{escape_markdown, SearchIndex};
 use super::{Briefing, Library, SectionCatalog};
 use crate::answer::{clip, sanitize, Choice, Tag, UserError, CHOICE_LEN, MAX_CHOICES};
 use crate::render::{self, ActionRow, Button, Embed, EmbedField, EmbedFooter, MessagePayload};
@@ -147,7 +147,8 @@ pub fn parse_list_button(custom_id: &str) -> Option<(usize, Option<String>)> {
     Some((page, (!tag.is_empty()).then(|| tag.to_string())))
 }
 
-/// `/search`: the best matches with the match in bold, or a friendly "nothing found".
+/// `/search`: the best matches with the match in bold; finding nothing is a refusal, shown to
+/// the caller only like the others, so nobody can make the bot repeat text to the channel.
 pub fn search(
     index: &SearchIndex,
     query: &str,
@@ -168,9 +169,10 @@ pub fn search(
     let hits = index
         .search(query, tag.as_ref(), limit)
         .map_err(|_| UserError("Search is unavailable right now; please try again.".into()))?;
-    let shown_query = clip(&sanitize(query), 100);
+    // Cut before escaping, so a cut never leaves half an escape.
+    let shown_query = escape_markdown(&clip(query, 100));
     if hits.is_empty() {
-        return Ok(MessagePayload::with_content(format!(
+        return Err(UserError::new(format!(
             "No briefing matches “{shown_query}”."
         )));
     }
