@@ -159,7 +159,7 @@ impl Plan {
                 clauses.push((Occur::Should, Box::new(boosted) as Box<dyn Query>));
             };
             for analysis in Analysis::for_query(lang) {
-                for text in analyzers.terms(analysis, &word.typed) {
+                for text in analyzers.query_terms(analysis, &word.typed) {
                     for zone in Zone::ALL {
                         term(fields.text(zone, analysis), &text, zone.boost());
                     }
@@ -232,7 +232,7 @@ impl Plan {
         let mut terms = BTreeMap::new();
         let body = fields.text(Zone::Body, analysis);
         for word in &self.words {
-            for text in analyzers.terms(analysis, &word.typed) {
+            for text in analyzers.query_terms(analysis, &word.typed) {
                 let freq = searcher.doc_freq(&Term::from_field_text(body, &text))?;
                 terms.insert(text, word.weight / (1.0 + freq as f32));
             }
@@ -300,7 +300,7 @@ fn known(
         return Ok(true);
     }
     for analysis in Analysis::for_query(lang) {
-        for text in analyzers.terms(analysis, &word.typed) {
+        for text in analyzers.query_terms(analysis, &word.typed) {
             for zone in Zone::ALL {
                 let term = Term::from_field_text(fields.text(zone, analysis), &text);
                 if searcher.doc_freq(&term)? > 0 {

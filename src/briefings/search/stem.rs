@@ -3,8 +3,12 @@
 //! folded word and folding the stemmed word can differ. Both are emitted, at the same position,
 //! so a word typed with or without accents meets the briefing's word in one of them. The folded
 //! word's stem comes first: a phrase uses that one.
+//!
+//! Stemming is most of the cost of indexing, and a language has far fewer distinct words than a
+//! library has words: each analyzer remembers the stems it computed.
 
 use frostem::{Algorithm, Stemmer};
+use std::collections::HashMap;
 use tantivy::tokenizer::{
     AsciiFoldingFilter, RawTokenizer, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
 };
@@ -12,6 +16,13 @@ use tantivy::tokenizer::{
 /// Stems lower-cased tokens in `algorithm`; the output is accent-folded.
 #[derive(Clone)]
 pub(super) struct FoldedStems(pub Algorithm);
+
+/// Distinct words whose stems an analyzer remembers; past that it starts again, so memory stays
+/// bounded whatever the text.
+const MAX_REMEMBERED: usize = 100_000;
+
+/// A word's stems: the folded word's, and the stemmed word's folded when it differs.
+type Stems = (String, Option<String>);
 
 impl TokenFilter for FoldedStems {
     type Tokenizer<T: Tokenizer> = FoldedStemsFilter<T>;
@@ -22,6 +33,7 @@ impl TokenFilter for FoldedStems {
             folder: TextAnalyzer::builder(RawTokenizer::default())
                 .filter(AsciiFoldingFilter)
                 .build(),
+            remembered: HashMap::new(),
             inner,
         }
     }
@@ -31,6 +43,7 @@ impl TokenFilter for FoldedStems {
 pub(super) struct FoldedStemsFilter<T> {
     stemmer: Stemmer,
     folder: TextAnalyzer,
+    remembered: HashMap<String, Stems>,
     inner: T,
 }
 
@@ -42,6 +55,7 @@ impl<T: Tokenizer> Tokenizer for FoldedStemsFilter<T> {
             tail: self.inner.token_stream(text),
             stemmer: self.stemmer,
             folder: &mut self.folder,
+            remembered: &mut self.remembered,
             second: None,
         }
     }
@@ -51,6 +65,7 @@ pub(super) struct FoldedStemsStream<'a, T> {
     tail: T,
     stemmer: Stemmer,
     folder: &'a mut TextAnalyzer,
+    remembered: &'a mut HashMap<String, Stems>,
     /// The other stem of the current token, still to emit.
     second: Option<String>,
 }
@@ -63,6 +78,18 @@ impl<T: TokenStream> FoldedStemsStream<'_, T> {
         } else {
             text.to_string()
         }
+    }
+
+    fn stems(&mut self, word: &str) -> Stems {
+        if word.is_ascii() {
+            return (self.stemmer.stem(word).into_owned(), None);
+        }
+        let folded = self.fold(word);
+        let first = self.stemmer.stem(&folded).into_owned();
+        let stemmed = self.stemmer.stem(word).into_owned();
+        let second = self.fold(&stemmed);
+        let second = (second != first).then_some(second);
+        (first, second)
     }
 }
 
@@ -77,15 +104,16 @@ impl<T: TokenStream> TokenStream for FoldedStemsStream<'_, T> {
             return false;
         }
         let word = std::mem::take(&mut self.tail.token_mut().text);
-        let (first, second) = if word.is_ascii() {
-            (self.stemmer.stem(&word).into_owned(), None)
-        } else {
-            let folded = self.fold(&word);
-            let first = self.stemmer.stem(&folded).into_owned();
-            let stemmed = self.stemmer.stem(&word).into_owned();
-            let second = self.fold(&stemmed);
-            let second = (second != first).then_some(second);
-            (first, second)
+        let (first, second) = match self.remembered.get(&word) {
+            Some(stems) => stems.clone(),
+            None => {
+                let stems = self.stems(&word);
+                if self.remembered.len() == MAX_REMEMBERED {
+                    self.remembered.clear();
+                }
+                self.remembered.insert(word, stems.clone());
+                stems
+            }
         };
         self.tail.token_mut().text = first;
         self.second = second;
