@@ -4,9 +4,13 @@
 //! Each briefing is indexed with its language's analysis (`lang`): words lower-cased, accents
 //! folded, then stemmed, so "operation" finds "operations" and "negociation" finds
 //! "négociations". User text is never parsed as query syntax: only "quotes" mean something
-//! (a phrase); everything else is words, so no input can make a query fail. A search is two
-//! passes: a pruned union of every word's terms picks a few candidates per result shown, then
-//! words found side by side add to their score; snippets are made for the shown results only.
+//! (a phrase); everything else is words, so no input can make a query fail.
+//!
+//! A search is two passes, so its cost does not grow with the sections that merely mention a
+//! word: a pruned union of every word's terms (and a typo's corrections) picks a few candidates
+//! per result shown; then quoted phrases are checked on those candidates only (looked for
+//! everywhere only when too few hold them), words typed side by side add to their score, and
+//! snippets are made for the shown results only.
 
 use crate::answer::Tag;
 use crate::briefings::{Briefing, Library};
@@ -169,14 +173,11 @@ impl SearchIndex {
         tag: Option<&Tag>,
         limit: usize,
     ) -> Result<Vec<Hit>, SearchError> {
-        // TopDocs panics on 0 and preallocates `limit`, so keep it within the document count.
         let limit = limit.min(self.sections.len());
         let mut analyzers = Analyzers::new();
-        let plan = match Plan::read(query, &mut analyzers) {
-            Some(plan) if limit > 0 => plan,
-            _ => return Ok(Vec::new()),
+        let Some(mut plan) = Plan::read(query, &mut analyzers).filter(|_| limit > 0) else {
+            return Ok(Vec::new());
         };
-        let mut plan = plan;
         plan.correct_typos(&self.searcher, &self.fields, &mut analyzers, lang)?;
         let (fields, searcher) = (&self.fields, &self.searcher);
         let wanted = if plan.phrases.is_empty() {
@@ -209,8 +210,8 @@ impl SearchIndex {
 
     /// The best `wanted` sections for `query`, by its score alone.
     fn candidates(&self, query: &dyn Query, wanted: usize) -> Result<Vec<Candidate>, SearchError> {
-        // TopDocs preallocates `wanted`: keep it within the document count.
-        let wanted = wanted.min(self.sections.len());
+        // TopDocs panics on 0 and preallocates `wanted`: keep it within the document count.
+        let wanted = wanted.min(self.sections.len()).max(1);
         let top = self
             .searcher
             .search(query, &TopDocs::with_limit(wanted).order_by_score())?;
