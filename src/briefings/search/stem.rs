@@ -17,9 +17,10 @@ use tantivy::tokenizer::{
 #[derive(Clone)]
 pub(super) struct FoldedStems(pub Algorithm);
 
-/// Distinct words whose stems an analyzer remembers; past that it starts again, so memory stays
-/// bounded whatever the text.
-const MAX_REMEMBERED: usize = 100_000;
+/// Distinct words whose stems an analyzer remembers (each field of each indexing thread has its
+/// own analyzer); past that it starts again, so memory stays bounded (about 2 MB each) whatever
+/// the text. The commonest words, most of any text, are back in it at once.
+const MAX_REMEMBERED: usize = 20_000;
 
 /// A word's stems: the folded word's, and the stemmed word's folded when it differs.
 type Stems = (String, Option<String>);
