@@ -1,6 +1,7 @@
 //! briefbot's library tested directly, in one binary, without a network or the `briefbot`
 //! process: the example config, hostile input, the parser on `tests/fixtures`, snapshots of the
-//! rendered payloads (`snapshots/`, named `core__render_snapshots__*`), and the scheduler against
+//! rendered payloads (`snapshots/`, named `core__render_snapshots__*`), the ranking of `/search`
+//! (`search_relevance`, over `tests/fixtures/search`), and the scheduler against
 //! an in-memory Discord (`scheduler_support`), mostly on tokio's paused clock.
 //!
 //! The tests run as threads of one process: each builds its own library, store and scheduler, so
@@ -16,3 +17,4 @@ mod scheduler_config;
 mod scheduler_delivery;
 mod scheduler_restart;
 mod scheduler_retry;
+mod search_relevance;

@@ -156,6 +156,44 @@ async fn registers_the_spec_commands_and_answers_each_for_the_shipped_briefings(
         fields[0]["value"].as_str().unwrap().contains("**Traoré**"),
         "{fields:?}"
     );
+
+    // A singular finds the plural, bolded as the briefing spells it.
+    let ix = fake
+        .command("search")
+        .option("query", "joint operation")
+        .send()
+        .await;
+    let view = fake.wait_for_answer(&ix, WAIT).await.unwrap();
+    let first = &embeds(&view)[0]["fields"][0];
+    assert!(
+        first["value"].as_str().unwrap().contains("**operations**"),
+        "{first}"
+    );
+
+    // The query is echoed as typed: Markdown characters escaped, not replaced.
+    let ix = fake
+        .command("search")
+        .option("query", "section:whats_next Niamey~2")
+        .send()
+        .await;
+    let view = fake.wait_for_answer(&ix, WAIT).await.unwrap();
+    assert_eq!(
+        embeds(&view)[0]["title"],
+        r"Search: section:whats\_next Niamey\~2"
+    );
+
+    // Finding nothing is told to the caller only, so the bot repeats nothing to the channel.
+    let ix = fake
+        .command("search")
+        .option("query", "@everyone zzyzx")
+        .send()
+        .await;
+    let view = fake.wait_for_answer(&ix, WAIT).await.unwrap();
+    assert!(view.is_ephemeral(), "{:?}", view.callback);
+    assert_eq!(
+        view.contents().concat(),
+        r"No briefing matches “\@everyone zzyzx”."
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

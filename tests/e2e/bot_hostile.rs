@@ -244,10 +244,11 @@ async fn every_string_option_survives_hostile_values() {
                     .send()
                     .await;
                 let view = h.answer(&ix, &what).await;
-                // Refusals (no such briefing, tag or digest; not a valid name or schedule) and
-                // moderators' confirmations go to the caller only. In the channel: a search that
-                // finds nothing says so, and an empty `briefing` means the newest one.
-                let public_ok = leaf.path == "search" || !embeds(&view).is_empty();
+                // Refusals (no such briefing, tag or digest; a search that finds nothing; not a
+                // valid name or schedule) and moderators' confirmations go to the caller only, so
+                // nothing a member types is repeated to the channel but inside a real answer
+                // (an empty `briefing` means the newest one).
+                let public_ok = !embeds(&view).is_empty();
                 assert!(
                     view.is_ephemeral() || public_ok,
                     "{what}: {:?}",

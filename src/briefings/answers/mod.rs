@@ -3,7 +3,7 @@
 //! The Discord layer only maps options in and payloads out, so all of this is tested here.
 
 use super::content::AnswerCache;
-use super::search::SearchIndex;
+use super::search::{escape_markdown, SearchIndex};
 use super::{Briefing, Library, SectionCatalog};
 use crate::answer::{clip, sanitize, Choice, Tag, UserError, CHOICE_LEN, MAX_CHOICES};
 use crate::locales::Words;
@@ -185,7 +185,8 @@ pub fn parse_list_button(custom_id: &str) -> Option<(usize, Option<String>)> {
     Some((page, (!tag.is_empty()).then(|| tag.to_string())))
 }
 
-/// `/search`: the best matches with the match in bold, or a friendly "nothing found".
+/// `/search`: the best matches with the match in bold; finding nothing is a refusal, shown to
+/// the caller only like the others, so nobody can make the bot repeat text to the channel.
 pub fn search(
     words: &Words,
     index: &SearchIndex,
@@ -207,13 +208,13 @@ pub fn search(
     let hits = index
         .search(query, tag.as_ref(), limit)
         .map_err(|_| UserError::new(words.text("search-unavailable")))?;
-    let shown_query = clip(&sanitize(query), 100);
+    // Cut before escaping, so a cut never leaves half an escape.
+    let shown_query = escape_markdown(&clip(query, 100));
     if hits.is_empty() {
-        let text = words.t("search-no-match", &[("query", shown_query.into())]);
-        return Ok(MessagePayload::with_content(clip(
-            &text,
-            render::limits::CONTENT,
-        )));
+        // Shown only to the caller, like every refusal: no one makes the bot repeat text.
+        return Err(UserError::new(
+            words.t("search-no-match", &[("query", shown_query.into())]),
+        ));
     }
     let fields = hits
         .iter()

@@ -245,8 +245,9 @@ fn search_answers_fit_discord_and_refuse_bad_queries() {
     let found = search(&en(), &index, "story", None, 5, 200).unwrap();
     assert_eq!(found.embeds[0].fields.len(), 3);
     assert!(render::limits::check(&found).is_ok());
-    let none = search(&en(), &index, "zebra", None, 5, 200).unwrap();
-    assert!(none.content.starts_with("No briefing matches"));
+    // Nothing found is a refusal (shown to the caller only), echoing the query as typed.
+    let none = search(&en(), &index, "zebra_crossing *now*", None, 5, 200).unwrap_err();
+    assert_eq!(none.0, r"No briefing matches “zebra\_crossing \*now\*”.");
     assert!(search(&en(), &index, "   ", None, 5, 200).is_err());
     assert!(search(&en(), &index, &"a".repeat(201), None, 5, 200)
         .unwrap_err()
@@ -293,4 +294,27 @@ fn a_french_member_reads_french_refusals_titles_and_buttons() {
         err.unwrap_err().0,
         "« Story 1 » n'a pas de section What's Happening?. Ses sections : What's Next?."
     );
+}
+
+#[test]
+fn search_echoes_the_query_as_typed() {
+    let index = SearchIndex::build(&library(3)).unwrap();
+    let title = |q: &str| {
+        search(&en(), &index, q, None, 5, 200).unwrap().embeds[0]
+            .title
+            .clone()
+    };
+    assert_eq!(
+        title("section:whats_next Story~2").unwrap(),
+        r"Search: section:whats\_next Story\~2"
+    );
+    assert_eq!(
+        title("`story` <@&1> @everyone [x](y)").unwrap(),
+        r"Search: \`story\` \<\@&1\> \@everyone \[x\](y)"
+    );
+    // Cut to 100 characters before escaping, so the cut never splits an escape.
+    let long = format!("story {}", "\\".repeat(150));
+    let shown = title(&long).unwrap();
+    assert!(shown.ends_with(r"\\…"), "{shown}");
+    assert!(render::limits::chars(&shown) <= render::limits::EMBED_TITLE);
 }

@@ -1,9 +1,16 @@
 //! Full-text search over the library for `/search`: one in-memory tantivy document per
 //! (briefing, section), rebuilt from scratch whenever the library reloads.
 //!
-//! User text is never parsed as query syntax: it is tokenized with the index's own analyzer
-//! (lowercased, accents folded) and its words are OR-ed with BM25 ranking, so no input can make a
-//! query fail. Snippets come back as Discord Markdown with the matched words in bold.
+//! Each briefing is indexed with its language's analysis (`lang`): words lower-cased, accents
+//! folded, then stemmed, so "operation" finds "operations" and "negociation" finds
+//! "négociations". User text is never parsed as query syntax: only "quotes" mean something
+//! (a phrase); everything else is words, so no input can make a query fail.
+//!
+//! A search is two passes, so its cost does not grow with the sections that merely mention a
+//! word: a pruned union of every word's terms (and a typo's corrections) picks a few candidates
+//! per result shown; then quoted phrases are checked on those candidates only (looked for
+//! everywhere only when too few hold them), words typed side by side add to their score, and
+//! snippets are made for the shown results only.
 
 use crate::answer::Tag;
 use crate::briefings::{Briefing, Library};
@@ -12,30 +19,39 @@ use std::fmt;
 use std::sync::Arc;
 use tantivy::collector::TopDocs;
 use tantivy::directory::RamDirectory;
-use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
-};
-use tantivy::schema::{
-    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, STRING,
-};
+use tantivy::query::Query;
 use tantivy::snippet::SnippetGenerator;
-use tantivy::tokenizer::{
-    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
+use tantivy::{
+    DocAddress, Index, IndexSettings, IndexWriter, ReloadPolicy, Searcher, TantivyDocument,
 };
-use tantivy::{doc, Index, IndexSettings, IndexWriter, ReloadPolicy, Searcher, Term};
 
+mod fields;
+mod lang;
+mod plan;
+mod rank;
 mod snippet;
+mod stem;
 
-pub use snippet::SNIPPET_MAX_CHARS;
+use fields::{Fields, Zone};
+use lang::{Analysis, Analyzers};
+use plan::Plan;
+use rank::Candidate;
+
+pub use lang::{Lang, QueryLang};
+pub use snippet::{escape_markdown, SNIPPET_MAX_CHARS};
 
 /// Window tantivy picks the best fragment from; leaves room for `**` and escapes.
 const FRAGMENT_CHARS: usize = 150;
-/// Only the start of a long query is read: this bounds the work one slash command can cause.
-const MAX_QUERY_CHARS: usize = 500;
-const MAX_QUERY_WORDS: usize = 24;
 /// Indexing memory split between writer threads (tantivy needs at least 15 MB per thread).
 const WRITER_BUDGET_BYTES: usize = 64_000_000;
-const FOLDED: &str = "folded";
+/// Candidates the first pass keeps per result shown, and at least: enough for words found side
+/// by side to lift a section into the results, few enough to look at each again.
+const CANDIDATES_PER_HIT: usize = 4;
+const MIN_CANDIDATES: usize = 20;
+/// With a quoted phrase, candidates are found by its words, then kept if they hold it: more
+/// are needed, since only some will.
+const PHRASE_CANDIDATES_PER_HIT: usize = 20;
+const MIN_PHRASE_CANDIDATES: usize = 100;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
@@ -60,54 +76,10 @@ pub struct Hit {
 pub struct SearchIndex {
     searcher: Searcher,
     fields: Fields,
-    analyzer: TextAnalyzer,
     directory: RamDirectory,
     /// Document `ord` → the section it was built from. The `Arc`s are shared with the library,
     /// so section text is not held twice and the index stores no text of its own.
     sections: Vec<(Arc<Briefing>, usize)>,
-}
-
-#[derive(Clone, Copy)]
-struct Fields {
-    ord: Field,
-    title: Field,
-    heading: Field,
-    body: Field,
-    tag_words: Field,
-    /// The tag in its normal form, whole: what the tag filter matches.
-    tag: Field,
-    /// Indexed so a language filter costs no rebuild; `/search` does not use it yet.
-    lang: Field,
-}
-
-impl Fields {
-    fn schema() -> (Schema, Fields) {
-        let text = TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(FOLDED)
-                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-        );
-        let mut b = Schema::builder();
-        let fields = Fields {
-            ord: b.add_u64_field("ord", FAST),
-            title: b.add_text_field("title", text.clone()),
-            heading: b.add_text_field("heading", text.clone()),
-            body: b.add_text_field("body", text.clone()),
-            tag_words: b.add_text_field("tag_words", text),
-            tag: b.add_text_field("tag", STRING),
-            lang: b.add_text_field("lang", STRING),
-        };
-        (b.build(), fields)
-    }
-}
-
-/// Words, not characters, are the unit of matching; folding lets "economie" find "économie".
-fn folded_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .build()
 }
 
 impl SearchIndex {
@@ -116,28 +88,38 @@ impl SearchIndex {
         let (schema, f) = Fields::schema();
         let directory = RamDirectory::create();
         let index = Index::create(directory.clone(), schema, IndexSettings::default())?;
-        index.tokenizers().register(FOLDED, folded_analyzer());
+        for analysis in Analysis::ALL {
+            index
+                .tokenizers()
+                .register(analysis.name(), analysis.analyzer());
+        }
         let mut writer: IndexWriter = index.writer(WRITER_BUDGET_BYTES)?;
         let mut sections = Vec::new();
         // The parser rejects duplicate sections, but hand-built libraries may not; one
         // document per (briefing, section) is what makes hits unique.
         let mut seen = HashSet::new();
         for briefing in library.newest_first() {
+            let analysis = Analysis::of_briefing(&briefing.lang);
             for (i, section) in briefing.sections.iter().enumerate() {
                 if !seen.insert((briefing.id.as_str(), section.key.as_str())) {
                     continue;
                 }
-                let mut doc = doc!(
-                    f.ord => sections.len() as u64,
-                    f.title => briefing.title.as_str(),
-                    f.heading => section.heading.as_str(),
-                    f.body => section.body.as_str(),
-                    f.lang => briefing.lang.to_lowercase(),
-                );
+                let mut doc = TantivyDocument::default();
+                doc.add_u64(f.ord, sections.len() as u64);
+                for (zone, text) in [
+                    (Zone::Title, &briefing.title),
+                    (Zone::Heading, &section.heading),
+                    (Zone::Body, &section.body),
+                ] {
+                    doc.add_text(f.text(zone, analysis), text);
+                    doc.add_text(f.words, text);
+                }
                 for tag in &briefing.tags {
                     doc.add_text(f.tag, tag.as_str());
                     doc.add_text(f.tag_words, tag.as_str());
+                    doc.add_text(f.words, tag.as_str());
                 }
+                doc.add_text(f.lang, briefing.lang.to_lowercase());
                 writer.add_document(doc)?;
                 sections.push((Arc::clone(briefing), i));
             }
@@ -151,7 +133,6 @@ impl SearchIndex {
         Ok(SearchIndex {
             searcher: reader.searcher(),
             fields: f,
-            analyzer: folded_analyzer(),
             directory,
             sections,
         })
@@ -171,123 +152,127 @@ impl SearchIndex {
         self.directory.total_mem_usage()
     }
 
-    /// Best `limit` matches, at most one hit per (briefing, section), best first; `tag`
-    /// filters (case-insensitive).
+    /// Best `limit` matches for a query in any language; see [`SearchIndex::search_as`].
     pub fn search(
         &self,
         query: &str,
         tag: Option<&Tag>,
         limit: usize,
     ) -> Result<Vec<Hit>, SearchError> {
-        let words = self.words(query);
-        // TopDocs panics on 0 and preallocates `limit`, so keep it within the document count.
+        self.search_as(query, QueryLang::Any, tag, limit)
+    }
+
+    /// Best `limit` matches, at most one hit per (briefing, section), best first: a title match
+    /// above a body mention, a word as typed above an inflection above a typo's correction, and
+    /// the newer briefing among equals. `lang` is the language the query is read in; `tag`
+    /// filters (case-insensitive).
+    pub fn search_as(
+        &self,
+        query: &str,
+        lang: QueryLang,
+        tag: Option<&Tag>,
+        limit: usize,
+    ) -> Result<Vec<Hit>, SearchError> {
         let limit = limit.min(self.sections.len());
-        if words.is_empty() || limit == 0 {
+        let mut analyzers = Analyzers::new();
+        let Some(mut plan) = Plan::read(query, &mut analyzers).filter(|_| limit > 0) else {
             return Ok(Vec::new());
-        }
-        let text_query = self.text_query(&words);
-        let mut snippets = SnippetGenerator::create(&self.searcher, &text_query, self.fields.body)?;
-        snippets.set_max_num_chars(FRAGMENT_CHARS);
-        let query: Box<dyn Query> = match tag {
-            Some(tag) => {
-                let term = Term::from_field_text(self.fields.tag, tag.as_str());
-                let filter = TermQuery::new(term, IndexRecordOption::Basic);
-                Box::new(BooleanQuery::new(vec![
-                    (Occur::Must, Box::new(text_query)),
-                    // Score 0: the tag narrows the results without reordering them.
-                    (
-                        Occur::Must,
-                        Box::new(ConstScoreQuery::new(Box::new(filter), 0.0)),
-                    ),
-                ]))
-            }
-            _ => Box::new(text_query),
         };
+        plan.correct_typos(&self.searcher, &self.fields, &mut analyzers, lang)?;
+        let (fields, searcher) = (&self.fields, &self.searcher);
+        let wanted = if plan.phrases.is_empty() {
+            (limit * CANDIDATES_PER_HIT).max(MIN_CANDIDATES)
+        } else {
+            (limit * PHRASE_CANDIDATES_PER_HIT).max(MIN_PHRASE_CANDIDATES)
+        };
+        let query = plan.query(fields, &mut analyzers, lang, tag, false);
+        let mut candidates = self.candidates(&query, wanted)?;
+        if !plan.phrases.is_empty() {
+            // Below the cap, every section holding a word is a candidate: filtering is exact.
+            let capped = candidates.len() == wanted.min(self.sections.len());
+            for queries in plan.phrase_queries(fields, &mut analyzers, lang) {
+                let mut holds = rank::add_scores(searcher, &queries, &mut candidates)?.into_iter();
+                candidates.retain(|_| holds.next().unwrap_or(false));
+            }
+            if candidates.len() < limit && (capped || plan.words.is_empty()) {
+                // The phrase is rare among the best word matches: look for it everywhere.
+                let query = plan.query(fields, &mut analyzers, lang, tag, true);
+                candidates =
+                    self.candidates(&query, (limit * CANDIDATES_PER_HIT).max(MIN_CANDIDATES))?;
+            }
+        }
+        let pairs = plan.pairs_queries(fields, &mut analyzers, lang);
+        rank::add_scores(searcher, &pairs, &mut candidates)?;
+        rank::sort(&mut candidates);
+        candidates.truncate(limit);
+        self.hits(&plan, &mut analyzers, &candidates)
+    }
+
+    /// The best `wanted` sections for `query`, by its score alone.
+    fn candidates(&self, query: &dyn Query, wanted: usize) -> Result<Vec<Candidate>, SearchError> {
+        // TopDocs panics on 0 and preallocates `wanted`: keep it within the document count.
+        let wanted = wanted.min(self.sections.len()).max(1);
         let top = self
             .searcher
-            .search(&query, &TopDocs::with_limit(limit).order_by_score())?;
-        let mut hits = Vec::with_capacity(top.len());
+            .search(query, &TopDocs::with_limit(wanted).order_by_score())?;
+        let mut candidates = Vec::with_capacity(top.len());
         for (score, addr) in top {
-            let ords = self
-                .searcher
-                .segment_reader(addr.segment_ord)
-                .fast_fields()
-                .u64("ord")?;
-            let Some((briefing, i)) = ords
-                .first(addr.doc_id)
-                .and_then(|ord| self.sections.get(ord as usize))
+            if let Some(ord) = self.ord(addr)? {
+                candidates.push(Candidate { score, addr, ord });
+            }
+        }
+        Ok(candidates)
+    }
+
+    /// The section a document was built from.
+    fn ord(&self, addr: DocAddress) -> Result<Option<u64>, SearchError> {
+        let ords = self
+            .searcher
+            .segment_reader(addr.segment_ord)
+            .fast_fields()
+            .u64("ord")?;
+        Ok(ords.first(addr.doc_id))
+    }
+
+    /// The shown results, with their snippets.
+    fn hits(
+        &self,
+        plan: &Plan,
+        analyzers: &mut Analyzers,
+        candidates: &[Candidate],
+    ) -> Result<Vec<Hit>, SearchError> {
+        let mut generators: Vec<(Analysis, SnippetGenerator)> = Vec::new();
+        let mut hits = Vec::with_capacity(candidates.len());
+        for candidate in candidates {
+            let Some((briefing, i)) = usize::try_from(candidate.ord)
+                .ok()
+                .and_then(|ord| self.sections.get(ord))
             else {
                 continue;
             };
             let section = &briefing.sections[*i];
+            let analysis = Analysis::of_briefing(&briefing.lang);
+            if !generators.iter().any(|(a, _)| *a == analysis) {
+                let terms =
+                    plan.highlight_terms(&self.searcher, &self.fields, analyzers, analysis)?;
+                let field = self.fields.text(Zone::Body, analysis);
+                let generator =
+                    SnippetGenerator::new(terms, analysis.analyzer(), field, FRAGMENT_CHARS);
+                generators.push((analysis, generator));
+            }
+            let Some((_, generator)) = generators.iter().find(|(a, _)| *a == analysis) else {
+                continue;
+            };
             hits.push(Hit {
                 briefing_id: briefing.id.clone(),
                 title: briefing.title.clone(),
                 section_key: section.key.to_string(),
                 heading: section.heading.clone(),
-                snippet: snippet::excerpt(&section.body, &snippets.snippet(&section.body)),
-                score,
+                snippet: snippet::excerpt(&section.body, &generator.snippet(&section.body)),
+                score: candidate.score,
             });
         }
         Ok(hits)
-    }
-
-    /// The query's words as the index spells them, in order, repeats included.
-    fn words(&self, query: &str) -> Vec<String> {
-        let end = query
-            .char_indices()
-            .nth(MAX_QUERY_CHARS)
-            .map_or(query.len(), |(i, _)| i);
-        let mut analyzer = self.analyzer.clone();
-        let mut words = Vec::new();
-        analyzer.token_stream(&query[..end]).process(&mut |token| {
-            // A lone letter is the tail of "what's" or the head of "l'économie", not a word:
-            // matching it would bold every "s" after an apostrophe.
-            let letter = token.text.len() == 1 && token.text.as_bytes()[0].is_ascii_alphabetic();
-            if !letter {
-                words.push(token.text.clone());
-            }
-        });
-        words.truncate(MAX_QUERY_WORDS);
-        words
-    }
-
-    /// Any word may match; a title or tag hit weighs more than a body mention, and adjacent
-    /// query words found side by side (a phrase) add to the score.
-    fn text_query(&self, words: &[String]) -> BooleanQuery {
-        let f = self.fields;
-        let boosted = |q: Box<dyn Query>, boost: f32| -> (Occur, Box<dyn Query>) {
-            (Occur::Should, Box::new(BoostQuery::new(q, boost)))
-        };
-        let mut clauses = Vec::new();
-        let mut distinct = words.to_vec();
-        // Sorted, not hashed: the same query must sum its scores in the same order every time.
-        distinct.sort_unstable();
-        distinct.dedup();
-        for word in &distinct {
-            for (field, boost) in [
-                (f.title, 3.0),
-                (f.tag_words, 2.0),
-                (f.heading, 1.5),
-                (f.body, 1.0),
-            ] {
-                let term = Term::from_field_text(field, word);
-                clauses.push(boosted(
-                    Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
-                    boost,
-                ));
-            }
-        }
-        for pair in words.windows(2) {
-            for (field, boost) in [(f.title, 3.0), (f.body, 1.0)] {
-                let terms = pair
-                    .iter()
-                    .map(|w| Term::from_field_text(field, w))
-                    .collect();
-                clauses.push(boosted(Box::new(PhraseQuery::new(terms)), boost));
-            }
-        }
-        BooleanQuery::new(clauses)
     }
 }
 
