@@ -8,7 +8,8 @@
 //! per bot and concurrency (default 500, or `BRIEFBOT_BENCH_INTERACTIONS`), split over R rounds
 //! (default 10, or `BRIEFBOT_BENCH_ROUNDS`) in which the bots take turns, so that the load of a
 //! shared machine, which moves within seconds, falls on both alike. `BRIEFBOT_BENCH_RUST_LOG`
-//! replaces briefbot's log filter (default `info`, its own default). Without `--bench` (as
+//! replaces briefbot's log filter (default `info`, its own default); `BRIEFBOT_BENCH_BIN=PATH`
+//! runs another briefbot build in its place. Without `--bench` (as
 //! `cargo test --benches` runs it) it makes a short pass that only proves the driver works.
 //!
 //! Both bots are child processes, so both pay the same process and loopback costs: the bare bot
@@ -33,6 +34,8 @@ use serde_json::Value;
 use tokio::sync::mpsc;
 
 const BARE_ENV: &str = "BRIEFBOT_BENCH_BARE";
+/// Another briefbot binary to measure (an older build, for a before/after).
+const BIN_ENV: &str = "BRIEFBOT_BENCH_BIN";
 /// `RUST_LOG` for briefbot; unset, briefbot logs as it does by default (`info`).
 const LOG_ENV: &str = "BRIEFBOT_BENCH_RUST_LOG";
 const BARE_REPLY: &str = "Next: nothing. This is the bare bot's fixed answer.";
@@ -339,7 +342,11 @@ fn launch(bot: Bot, fake: &FakeDiscord, dir: &Path) -> Running {
                 fake.base_url()
             );
             std::fs::write(home.join("config.toml"), config).expect("write config");
-            let mut c = Command::new(env!("CARGO_BIN_EXE_briefbot"));
+            let binary = std::env::var_os(BIN_ENV).map_or_else(
+                || PathBuf::from(env!("CARGO_BIN_EXE_briefbot")),
+                PathBuf::from,
+            );
+            let mut c = Command::new(binary);
             c.args(["run", "--config", "config.toml"])
                 .current_dir(&home)
                 // What a deployment logs by default, whatever this shell has set, unless the

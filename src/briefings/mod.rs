@@ -2,8 +2,8 @@
 //! headings to keys, the parser for `.md`/`.txt` files, the library that loads a folder, the
 //! search index over it, and what members' commands answer (`answers`).
 //!
-//! [`Content`] is what the bot serves at one moment: library, load report and search index,
-//! built together and swapped whole on reload.
+//! [`Content`] is what the bot serves at one moment: library, load report, search index and the
+//! cache of rendered answers, built together and swapped whole on reload.
 
 pub mod answers;
 mod catalog;
@@ -13,6 +13,7 @@ mod library;
 mod model;
 mod parse;
 pub mod search;
+mod title;
 
 pub use catalog::{SectionCatalog, SectionDef};
 pub use content::{AnswerCache, Content, ANSWER_CACHE_BYTES};

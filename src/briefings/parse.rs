@@ -2,6 +2,7 @@
 //! `Briefing`, or into every problem found in it as `path:line: reason`.
 
 use super::front_matter::{self, FrontMatter};
+use super::title;
 use super::{Briefing, Section, SectionCatalog, SectionKey};
 use crate::answer::Tag;
 use chrono::{DateTime, Utc};
@@ -204,8 +205,8 @@ pub fn parse_briefing(input: &ParseInput, bytes: &[u8]) -> Result<Briefing, Vec<
         .map(|t| t.trim().to_string())
         .filter(|t| !t.is_empty())
         .or(leading_title)
-        .or_else(|| title_from_file_name(input.path))
-        .unwrap_or_else(|| title_from_text(&sections[0].body));
+        .or_else(|| title::from_file_name(input.path))
+        .unwrap_or_else(|| title::from_text(&sections[0].body));
     Ok(Briefing {
         id: input.id.to_string(),
         title,
@@ -349,45 +350,6 @@ fn starts_own_line(line: &str) -> bool {
             .any(|p| line.starts_with(p))
 }
 
-/// The file name as a title, for a file that names none: `sahel-alliance-joint-operations.txt`
-/// reads "Sahel alliance joint operations". An author who names a file names its subject; a
-/// first sentence clipped to fit reads as a broken headline.
-fn title_from_file_name(path: &str) -> Option<String> {
-    let stem = std::path::Path::new(path).file_stem()?.to_string_lossy();
-    let words: Vec<&str> = stem
-        .split(|c: char| c == '-' || c == '_' || c.is_whitespace())
-        .filter(|w| !w.is_empty())
-        .collect();
-    let joined = words.join(" ");
-    let mut chars = joined.chars();
-    let first = chars.next()?;
-    Some(first.to_uppercase().chain(chars).collect())
-}
-
-/// The first sentence of a section: the title of last resort, for a file name that has no word.
-fn title_from_text(body: &str) -> String {
-    const MAX: usize = 120;
-    let first_para = body.split("\n\n").next().unwrap_or(body);
-    let sentence_end = first_para
-        .char_indices()
-        .find(|&(i, c)| {
-            matches!(c, '.' | '!' | '?')
-                && first_para[i + 1..].starts_with(' ')
-                && !first_para[..i].ends_with(char::is_uppercase)
-        })
-        .map(|(i, _)| i)
-        .unwrap_or(first_para.len());
-    let sentence = first_para[..sentence_end].trim().trim_end_matches('.');
-    if sentence.chars().count() <= MAX {
-        return sentence.to_string();
-    }
-    let mut cut: String = sentence.chars().take(MAX).collect();
-    if let Some(space) = cut.rfind(' ') {
-        cut.truncate(space);
-    }
-    format!("{}…", cut.trim_end_matches([',', ';', ':']))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -414,32 +376,5 @@ mod tests {
             join_paragraphs(&["a", "- b", "", "", "c"], SourceKind::Text),
             "a - b\n\nc"
         );
-    }
-
-    #[test]
-    fn title_from_the_file_name() {
-        let title = |path| title_from_file_name(path);
-        assert_eq!(
-            title("briefings/sahel-alliance-joint-operations.txt").as_deref(),
-            Some("Sahel alliance joint operations")
-        );
-        assert_eq!(
-            title("2026/Lake Chad_water  deal.md").as_deref(),
-            Some("Lake Chad water deal")
-        );
-        assert_eq!(title("été-2026.txt").as_deref(), Some("Été 2026"));
-        assert_eq!(title("briefings/--_.txt"), None);
-    }
-
-    #[test]
-    fn title_from_first_sentence() {
-        assert_eq!(
-            title_from_text("The U.S. plan passed. More."),
-            "The U.S. plan passed"
-        );
-        assert_eq!(title_from_text("No full stop"), "No full stop");
-        let long = "word ".repeat(60);
-        let t = title_from_text(&long);
-        assert!(t.ends_with('…') && t.chars().count() <= 121, "{t}");
     }
 }

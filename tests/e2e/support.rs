@@ -198,8 +198,12 @@ impl Bot {
         let deadline = Instant::now() + timeout;
         while Instant::now() < deadline {
             if let Some(status) = self.child.try_wait().unwrap() {
-                // Let the log reader catch the last lines.
-                std::thread::sleep(Duration::from_millis(100));
+                // The log reader holds the other reference to the logs until it has read the
+                // last line; a busy machine may take longer than a fixed pause.
+                let read_by = Instant::now() + Duration::from_secs(5);
+                while Arc::strong_count(&self.logs) > 1 && Instant::now() < read_by {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
                 return Some(status);
             }
             std::thread::sleep(Duration::from_millis(50));
