@@ -3,7 +3,7 @@
 //! heartbeats Discord stops acknowledging. After each the bot resumes or re-identifies (which one
 //! is read from the fake's gateway log), answers the next command, has registered its commands
 //! exactly once and started the digest scheduler once, and counts the recovery in `/metrics`.
-//! That `/briefbot status` and the disconnect counter show the fault is the last (ignored) test.
+//! That `/briefbot status` and the disconnect counter show the fault is the last test.
 //!
 //! A re-identify takes at least 5 s: serenity waits that long between two identifies of a shard.
 //! The tests wait on the fake's gateway log, never on fixed sleeps; the slowest (missed ACKs)

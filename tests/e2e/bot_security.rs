@@ -1,8 +1,8 @@
 //! Secrets and rights. The bot token never shows: not in the logs at any level (trace included,
 //! through a command, a 429 retry, a resume, a reload and a shutdown), not in `/briefbot status`,
 //! not in `/metrics`, not in the exit error when Discord refuses it, not in the `Debug` of the
-//! config or of the REST client, not echoed when pasted into the config. At trace level it does
-//! show hex-encoded in tungstenite's frame dumps: the ignored test names that bug. Moderator and
+//! config or of the REST client, not echoed when pasted into the config, and not in tungstenite's
+//! hex-encoded frame dumps at trace level either (a test of its own). Moderator and
 //! admin rights are read from each interaction, so a member demoted between two calls is refused
 //! on the second. No code in `src/discord` unwraps user data, so no panic message can carry it.
 //!
