@@ -3,13 +3,22 @@
 //! refers to messages and terms that exist, and, for a command, is a name and description
 //! Discord accepts. Problems carry their `file:line`.
 
-use super::load::LoadProblem;
 use super::SHIPPED;
 use crate::config::Problem;
 use fluent_bundle::FluentResource;
 use fluent_syntax::ast;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
+
+/// Why the locales could not be loaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoadProblem {
+    /// The folder as a whole (unreadable, a file named after no language): the config reports
+    /// it at its `dir` key.
+    Folder(String),
+    /// A place in one file.
+    File(Problem),
+}
 
 /// Discord's rules for the names and descriptions of commands and options.
 const NAME_LEN: usize = 32;

@@ -4,22 +4,12 @@
 //! Discord would refuse); what only falls back to English is a warning (a missing key) or is
 //! ignored with a warning (a key briefbot does not use).
 
-use super::check::{FileCheck, Reference};
+use super::check::{FileCheck, LoadProblem, Reference};
 use super::{Lang, Locales, SHIPPED};
-use crate::config::{problem_at, Problem};
+use crate::config::problem_at;
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::FluentResource;
 use std::path::{Path, PathBuf};
-
-/// Why the locales could not be loaded.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LoadProblem {
-    /// The folder as a whole (unreadable, a file named after no language): the config reports
-    /// it at its `dir` key.
-    Folder(String),
-    /// A place in one file.
-    File(Problem),
-}
 
 /// One file to load into a language.
 struct Source {

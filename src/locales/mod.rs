@@ -12,7 +12,8 @@ mod load;
 #[cfg(test)]
 mod tests;
 
-pub use load::{is_lang_tag, LoadProblem};
+pub use check::LoadProblem;
+pub use load::is_lang_tag;
 
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};

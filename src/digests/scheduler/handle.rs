@@ -3,11 +3,12 @@
 //! through the store first and then the timer, and wakes the loop so it re-plans its sleep.
 
 use super::changes;
-use super::deliver::{self, DeliveryOutcome};
+use super::deliver;
 use super::error::SchedulerError;
 use super::options::{SchedulerDeps, SchedulerOptions};
-use super::retry::PendingRetry;
+use super::outcome::DeliveryOutcome;
 use super::run;
+use super::state::PendingRetry;
 use super::state::{Inner, Settings};
 use crate::config::Config;
 use crate::digests::{select_content, DigestSpec};

@@ -16,6 +16,7 @@
 //! [`SchedulerHandle::start`] on every READY (only the first starts anything) and
 //! [`SchedulerHandle::shutdown`] on SIGINT/SIGTERM.
 
+mod attempt;
 mod catch_up;
 mod changes;
 mod clock;
@@ -25,6 +26,7 @@ mod error;
 mod handle;
 mod memory;
 mod options;
+mod outcome;
 mod ports;
 mod queue;
 mod retry;
@@ -36,10 +38,10 @@ mod tests;
 
 pub use catch_up::{catch_up_plan, due_plan, CatchUpPlan, MIN_RUNNING_GRACE};
 pub use clock::{Clock, SystemClock, TokioClock};
-pub use deliver::DeliveryOutcome;
 pub use error::SchedulerError;
 pub use handle::{DigestStatus, Resumed, SchedulerHandle, SkippedFires};
 pub use memory::{MemoryPoster, PostedMessage};
 pub use options::{SchedulerDeps, SchedulerOptions, SendRetry};
+pub use outcome::DeliveryOutcome;
 pub use ports::{fixed_library, LibrarySnapshot, LibrarySource, PostError, Poster};
-pub use retry::PendingRetry;
+pub use state::PendingRetry;

@@ -4,23 +4,14 @@
 //! meanwhile resumes it from the pending row with the same nonces. A gone or forbidden
 //! channel, or a message Discord refuses, fails at once (`deliver_round`).
 
-use super::deliver::{deliver_round, fail, fail_with, DeliveryOutcome, FirstOutcome, Round};
-use super::state::Inner;
-use super::MIN_RUNNING_GRACE;
+use super::attempt::{deliver_round, fail, fail_with};
+use super::catch_up::MIN_RUNNING_GRACE;
+use super::outcome::{DeliveryOutcome, FirstOutcome, Round};
+use super::state::{Inner, PendingRetry};
 use crate::digests::DigestSpec;
 use chrono::{DateTime, TimeDelta, Utc};
 use std::sync::Arc;
 use tracing::Instrument;
-
-/// A delivery waiting to be tried again, as `/digest list` shows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PendingRetry {
-    pub fire: DateTime<Utc>,
-    pub error: String,
-    pub next_try: DateTime<Utc>,
-    /// The end of its catch-up grace: the last try is then, and a failure then is final.
-    pub until: DateTime<Utc>,
-}
 
 /// How long after its fire time a delivery may still be tried: the digest's catch-up grace,
 /// and at least the lateness always tolerated while running.

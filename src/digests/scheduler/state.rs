@@ -4,7 +4,6 @@
 
 use super::options::{SchedulerDeps, SchedulerOptions};
 use super::queue::TimerQueue;
-use super::retry::PendingRetry;
 use crate::config::{Config, ScheduleConfig};
 use crate::digests::DigestSpec;
 use crate::locales::{Locales, Words};
@@ -16,6 +15,16 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 /// What the config contributes, replaced on reload.
+/// A delivery waiting to be tried again, as `/digest list` shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingRetry {
+    pub fire: DateTime<Utc>,
+    pub error: String,
+    pub next_try: DateTime<Utc>,
+    /// The end of its catch-up grace: the last try is then, and a failure then is final.
+    pub until: DateTime<Utc>,
+}
+
 pub(super) struct Settings {
     pub defaults: ScheduleConfig,
     /// Guild id to alert channel id.

@@ -1,0 +1,196 @@
+//! One round of a delivery, (digest, fire time): opened in the ledger before anything is sent,
+//! content chosen from the library snapshot of that moment (or the choice recorded by an
+//! interrupted attempt), each message sent with its nonce and recorded as it goes, closed
+//! after. A crash at any point leaves a pending row that the next start resumes with the same
+//! nonces, which Discord deduplicates (`enforce_nonce`): nothing lost, nothing doubled. A round
+//! that fails in a way worth trying again is handed back to `retry`, which keeps the row pending.
+
+use super::changes;
+use super::outcome::{DeliveryOutcome, Round};
+use super::ports::PostError;
+use super::send::{alert, send, SendStop};
+use super::state::Inner;
+use crate::config::WhenEmpty;
+use crate::digests::{entries_by_id, render_delivery, select_content, DigestSpec};
+use crate::render::MessagePayload;
+use crate::store::StoreError;
+use chrono::{DateTime, Utc};
+use std::collections::HashSet;
+use std::sync::Arc;
+
+/// One round: the ledger row opened (or found), the content chosen (or the recorded choice
+/// reused), the messages not yet sent sent with their immediate retries, the row closed.
+pub(super) async fn deliver_round(
+    inner: &Arc<Inner>,
+    spec: &Arc<DigestSpec>,
+    fire: DateTime<Utc>,
+) -> Result<Round, StoreError> {
+    let store = &inner.deps.store;
+    let key = spec.key.clone();
+    let now = inner.now();
+    let row = store.call({
+        let key = key.clone();
+        move |s| s.begin(&key, fire, now)
+    });
+    let row = row.await?;
+    if row.status.is_closed() {
+        tracing::info!(
+            status = row.status.as_str(),
+            "already recorded; not sent again"
+        );
+        return Ok(Round::Done(DeliveryOutcome::AlreadyClosed(row.status)));
+    }
+    let (payloads, empty) = content(inner, spec, fire, row.briefings.as_deref()).await?;
+    if empty && spec.when_empty == WhenEmpty::Skip {
+        let now = inner.now();
+        store
+            .call(move |s| s.record_skipped_empty(&key, fire, now))
+            .await?;
+        tracing::info!("nothing new to post; skipped");
+        return Ok(Round::Done(DeliveryOutcome::SkippedEmpty));
+    }
+    let mut ids = row.message_ids.clone();
+    let mut attempts = 0;
+    for (i, payload) in payloads.iter().enumerate().skip(ids.len()) {
+        match send(inner, spec.channel_id, payload, &mut attempts).await {
+            Ok(id) => ids.push(id),
+            Err(SendStop::Interrupted) => {
+                tracing::warn!(
+                    sent = ids.len(),
+                    "interrupted by shutdown; resumes at start"
+                );
+                return Ok(Round::Done(DeliveryOutcome::Interrupted));
+            }
+            Err(SendStop::Failed(
+                error @ (PostError::Server { .. }
+                | PostError::Other(_)
+                | PostError::RateLimited { .. }),
+            )) => {
+                // What was sent so far is kept, so the next round sends only the rest.
+                let (key, ids, now) = (key.clone(), ids.clone(), inner.now());
+                store
+                    .call(move |s| s.record_progress(&key, fire, &ids, now))
+                    .await?;
+                return Ok(Round::Retry { error, attempts });
+            }
+            Err(SendStop::Failed(e)) => {
+                let outcome = fail(inner, spec, fire, e, attempts, None).await?;
+                return Ok(Round::Done(outcome));
+            }
+        }
+        // Progress before the last message, so a resumed delivery skips what was sent; the
+        // last one is recorded with the close below.
+        if i + 1 < payloads.len() {
+            let (key, ids, now) = (key.clone(), ids.clone(), inner.now());
+            store
+                .call(move |s| s.record_progress(&key, fire, &ids, now))
+                .await?;
+        }
+    }
+    let (channel, messages, now) = (spec.channel_id, ids.len(), inner.now());
+    store
+        .call(move |s| s.record_sent(&key, fire, channel, &ids, attempts, now))
+        .await?;
+    tracing::info!(messages, attempts, "digest delivered");
+    Ok(Round::Done(DeliveryOutcome::Sent { messages }))
+}
+
+/// The messages of this delivery, and whether it has nothing to carry. The briefings are
+/// chosen once and recorded, so a resumed delivery sends what the first attempt chose.
+async fn content(
+    inner: &Arc<Inner>,
+    spec: &Arc<DigestSpec>,
+    fire: DateTime<Utc>,
+    chosen: Option<&[String]>,
+) -> Result<(Vec<MessagePayload>, bool), StoreError> {
+    let snapshot = (inner.deps.library)();
+    let library = snapshot.library();
+    let entries = match chosen {
+        Some(ids) => entries_by_id(spec, library, ids),
+        None => {
+            let posted = if spec.only_new {
+                let (key, channel) = (spec.key.clone(), spec.channel_id);
+                let posted = inner.deps.store.call(move |s| s.posted_ids(&key, channel));
+                posted.await?
+            } else {
+                HashSet::new()
+            };
+            let entries = select_content(spec, library, &posted);
+            let ids: Vec<String> = entries.iter().map(|e| e.briefing.id.clone()).collect();
+            let key = spec.key.clone();
+            let record = inner
+                .deps
+                .store
+                .call(move |s| s.set_briefings(&key, fire, &ids));
+            record.await?;
+            entries
+        }
+    };
+    let empty = entries.is_empty();
+    let words = inner.words_for(spec);
+    Ok((render_delivery(spec, fire, entries, &words), empty))
+}
+
+/// Records a failed delivery; a gone or forbidden channel also pauses the digest. Either
+/// way the guild's alert channel hears of it. `retried_for`: how long it was retried after its
+/// immediate retries, when it was.
+pub(super) async fn fail(
+    inner: &Arc<Inner>,
+    spec: &Arc<DigestSpec>,
+    fire: DateTime<Utc>,
+    error: PostError,
+    attempts: u32,
+    retried_for: Option<std::time::Duration>,
+) -> Result<DeliveryOutcome, StoreError> {
+    let text = format!("channel {}: {error}", spec.channel_id);
+    let paused = matches!(error, PostError::Gone { .. });
+    fail_with(inner, spec, fire, text, paused, attempts, retried_for).await
+}
+
+/// `fail` with the error already in words; `pause` for a gone or forbidden channel.
+pub(super) async fn fail_with(
+    inner: &Arc<Inner>,
+    spec: &Arc<DigestSpec>,
+    fire: DateTime<Utc>,
+    text: String,
+    paused: bool,
+    attempts: u32,
+    retried_for: Option<std::time::Duration>,
+) -> Result<DeliveryOutcome, StoreError> {
+    let (key, now, recorded) = (spec.key.clone(), inner.now(), text.clone());
+    inner
+        .deps
+        .store
+        .call(move |s| s.record_failed(&key, fire, &recorded, attempts, now))
+        .await?;
+    let words = inner.alert_words(spec);
+    let (name, error_arg) = (
+        ("name", spec.name.as_str().into()),
+        ("error", text.as_str().into()),
+    );
+    let notice = if paused {
+        tracing::error!(error = %text, attempts, "channel gone or forbidden; digest paused");
+        changes::pause(inner, &spec.key, &text).await?;
+        words.t("alert-paused", &[name, error_arg])
+    } else {
+        tracing::error!(error = %text, attempts, "digest delivery failed");
+        let fire_arg = ("fire", fire.timestamp().to_string().into());
+        match retried_for {
+            Some(d) => {
+                let d = std::time::Duration::from_secs(d.as_secs());
+                let retried = ("retried", humantime::format_duration(d).to_string().into());
+                words.t(
+                    "alert-failed-retried",
+                    &[name, error_arg, fire_arg, retried],
+                )
+            }
+            None => words.t("alert-failed", &[name, error_arg, fire_arg]),
+        }
+    };
+    let notice = crate::render::truncate(&notice, crate::render::limits::CONTENT).into_owned();
+    alert(inner, spec, fire, notice).await;
+    Ok(DeliveryOutcome::Failed {
+        error: text,
+        paused,
+    })
+}
