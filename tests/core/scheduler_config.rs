@@ -62,7 +62,7 @@ async fn a_reloaded_config_takes_effect_without_restart() {
         let (handle, discord, _) = scheduler(
             &parse_config(BEFORE),
             &db,
-            &FakeDiscord::new(),
+            &MemoryPoster::new(),
             "2025-06-04T07:00:00Z",
         )
         .await;
@@ -134,7 +134,7 @@ async fn an_edited_runtime_digest_keeps_its_history_and_replans_a_new_schedule()
     with_db(|db| async move {
         let config = parse_config(BEFORE);
         let (handle, discord, store) =
-            scheduler(&config, &db, &FakeDiscord::new(), "2025-06-04T07:00:00Z").await;
+            scheduler(&config, &db, &MemoryPoster::new(), "2025-06-04T07:00:00Z").await;
         handle.start().await.unwrap();
         let digest = NewDigest {
             guild_id: 1,

@@ -22,7 +22,7 @@ async fn a_config_digest_fires_on_time_with_its_content_and_nonce() {
     with_db(|db| async move {
         let config = parse_config(&morning("sections = [\"whats_next\"]\ntags = [\"sahel\"]"));
         let (handle, discord, store) =
-            scheduler(&config, &db, &FakeDiscord::new(), "2025-06-04T07:59:00Z").await;
+            scheduler(&config, &db, &MemoryPoster::new(), "2025-06-04T07:59:00Z").await;
         handle.start().await.unwrap();
         let fire = at("2025-06-04T08:00:00Z");
         let messages = discord.wait_for(1, DAY).await;
@@ -76,7 +76,7 @@ async fn nothing_new_posts_a_notice_when_asked_to() {
     with_db(|db| async move {
         let config = parse_config(&morning("when_empty = \"notice\"\ntags = [\"nothing\"]"));
         let (handle, discord, _) =
-            scheduler(&config, &db, &FakeDiscord::new(), "2025-06-04T07:59:00Z").await;
+            scheduler(&config, &db, &MemoryPoster::new(), "2025-06-04T07:59:00Z").await;
         handle.start().await.unwrap();
         let m = &discord.wait_for(1, DAY).await[0];
         assert!(
@@ -96,7 +96,7 @@ async fn a_rate_limit_is_waited_out_and_the_digest_posted_once() {
         let (handle, discord, _) = scheduler(
             &parse_config(&morning("")),
             &db,
-            &FakeDiscord::new(),
+            &MemoryPoster::new(),
             "2025-06-04T07:59:00Z",
         )
         .await;
@@ -127,7 +127,7 @@ async fn two_server_errors_then_success_deliver_exactly_once() {
         let (handle, discord, store) = scheduler(
             &parse_config(&morning("")),
             &db,
-            &FakeDiscord::new(),
+            &MemoryPoster::new(),
             "2025-06-04T07:59:00Z",
         )
         .await;
@@ -166,7 +166,7 @@ async fn a_forbidden_channel_pauses_the_digest_and_alerts_the_guild() {
         let (handle, discord, _) = scheduler(
             &parse_config(&morning("")),
             &db,
-            &FakeDiscord::new(),
+            &MemoryPoster::new(),
             "2025-06-04T07:59:00Z",
         )
         .await;
@@ -219,7 +219,7 @@ async fn send_now_delivers_at_once_and_only_once_per_second() {
         let (handle, discord, _) = scheduler(
             &parse_config(&morning("")),
             &db,
-            &FakeDiscord::new(),
+            &MemoryPoster::new(),
             "2025-06-04T10:00:00Z",
         )
         .await;
@@ -242,7 +242,7 @@ async fn a_thousand_digests_due_in_the_same_second_are_each_delivered_once() {
     with_db(|db| async move {
         let config = parse_config(&morning("only_new = false"));
         let (handle, discord, _) =
-            scheduler(&config, &db, &FakeDiscord::new(), "2025-06-04T07:59:00Z").await;
+            scheduler(&config, &db, &MemoryPoster::new(), "2025-06-04T07:59:00Z").await;
         let template = briefbot::digests::DigestSpec::all_from_config(&config).remove(0);
         for i in 0..1000u64 {
             let mut spec = template.clone();
@@ -277,7 +277,7 @@ async fn fires_on_the_real_clock_within_a_second() {
     let config = parse_config(
         "[[digest]]\nname = \"tick\"\nchannel_id = 5\nschedule = \"*/2 * * * * *\"\nonly_new = false\n",
     );
-    let discord = FakeDiscord::new();
+    let discord = MemoryPoster::new();
     let deps = SchedulerDeps {
         store: briefbot::store::AsyncStore::open(dir.path().join("b.db"))
             .await
@@ -309,7 +309,7 @@ async fn preview_shows_what_would_be_posted_without_posting() {
     with_db(|db| async move {
         let config = parse_config(&morning(""));
         let (handle, discord, _) =
-            scheduler(&config, &db, &FakeDiscord::new(), "2025-06-04T07:00:00Z").await;
+            scheduler(&config, &db, &MemoryPoster::new(), "2025-06-04T07:00:00Z").await;
         handle.start().await.unwrap();
         let preview = handle.preview("cfg:morning").await.unwrap();
         assert_eq!(preview[0].content, "**morning** · <t:1749024000:f>");

@@ -50,7 +50,7 @@ async fn killed_between_send_and_ledger_then_restarted_reuses_the_nonce() {
         with_db(|db| async move {
             let config = parse_config(&digest("morning", "0 8 * * *", ""));
             let fire = at("2025-06-04T08:00:00Z");
-            let discord = FakeDiscord::new();
+            let discord = MemoryPoster::new();
             discord.hang_on_next(1);
             let (a, discord, store) =
                 scheduler(&config, &db, &discord, "2025-06-04T07:59:00Z").await;
@@ -110,7 +110,7 @@ fn long_library() -> Library {
 async fn a_delivery_killed_midway_sends_only_the_rest_after_restart() {
     with_db(|db| async move {
         let config = parse_config(&digest("long", "0 8 * * *", ""));
-        let discord = FakeDiscord::new();
+        let discord = MemoryPoster::new();
         discord.hang_on_next(3);
         let start = "2025-06-04T07:59:00Z";
         let (a, discord, _) = scheduler_with(&config, &db, &discord, start, long_library()).await;
@@ -162,7 +162,7 @@ async fn downtime_across_several_fires_follows_each_catch_up_policy() {
                 &format!("only_new = false\n{policy}"),
             ));
             let (a, discord, _) =
-                scheduler(&config, &db, &FakeDiscord::new(), "2025-06-04T00:30:00Z").await;
+                scheduler(&config, &db, &MemoryPoster::new(), "2025-06-04T00:30:00Z").await;
             a.start().await.unwrap();
             discord.wait_for(1, HOUR).await;
             a.shutdown().await;
@@ -220,7 +220,7 @@ async fn a_runtime_digest_persists_across_restart_fires_and_can_be_removed() {
     with_db(|db| async move {
         let config = parse_config(&digest("morning", "0 8 * * *", ""));
         let (a, discord, _) =
-            scheduler(&config, &db, &FakeDiscord::new(), "2025-06-04T10:00:00Z").await;
+            scheduler(&config, &db, &MemoryPoster::new(), "2025-06-04T10:00:00Z").await;
         a.start().await.unwrap();
         let spec = a.add(evening()).await.unwrap();
         assert_eq!(spec.key, "g:7:evening");
@@ -293,7 +293,7 @@ async fn a_runtime_digest_persists_across_restart_fires_and_can_be_removed() {
 async fn a_pause_survives_a_restart() {
     with_db(|db| async move {
         let config = parse_config(&digest("morning", "0 8 * * *", ""));
-        let discord = FakeDiscord::new();
+        let discord = MemoryPoster::new();
         discord.fail(
             10,
             [PostError::Gone {

@@ -28,7 +28,7 @@ async fn row(store: &AsyncStore, fire: DateTime<Utc>) -> Delivery {
     row.unwrap().expect("a ledger row")
 }
 
-fn calls_to(discord: &FakeDiscord, channel: u64) -> Vec<Option<String>> {
+fn calls_to(discord: &MemoryPoster, channel: u64) -> Vec<Option<String>> {
     let calls = discord.calls().into_iter();
     calls.filter(|c| c.0 == channel).map(|c| c.1).collect()
 }
@@ -38,7 +38,7 @@ async fn a_delivery_failing_its_immediate_retries_is_tried_again_a_minute_later(
     with_db(|db| async move {
         let config = parse_config(&morning(""));
         let (handle, discord, store) =
-            scheduler(&config, &db, &FakeDiscord::new(), "2025-06-04T07:59:00Z").await;
+            scheduler(&config, &db, &MemoryPoster::new(), "2025-06-04T07:59:00Z").await;
         // Five answers of 500: the immediate retries (1 + 2 + 4 + 8 s) all fail.
         discord.fail(10, server_errors(5));
         handle.start().await.unwrap();
@@ -78,7 +78,7 @@ async fn a_delivery_that_keeps_failing_fails_when_its_grace_runs_out_and_alerts(
     with_db(|db| async move {
         let config = parse_config(&morning("grace = \"10m\""));
         let (handle, discord, store) =
-            scheduler(&config, &db, &FakeDiscord::new(), "2025-06-04T07:59:00Z").await;
+            scheduler(&config, &db, &MemoryPoster::new(), "2025-06-04T07:59:00Z").await;
         discord.fail(10, server_errors(1000));
         handle.start().await.unwrap();
         let alert = &discord.wait_for(1, HOUR).await[0];
@@ -111,7 +111,7 @@ async fn a_delivery_that_keeps_failing_fails_when_its_grace_runs_out_and_alerts(
 async fn a_retried_delivery_resumes_after_a_restart_with_the_same_nonce() {
     with_db(|db| async move {
         let config = parse_config(&morning(""));
-        let discord = FakeDiscord::new();
+        let discord = MemoryPoster::new();
         discord.fail(10, server_errors(7));
         let (a, discord, store) = scheduler(&config, &db, &discord, "2025-06-04T07:59:00Z").await;
         a.start().await.unwrap();
@@ -139,7 +139,7 @@ async fn a_retried_delivery_resumes_after_a_restart_with_the_same_nonce() {
 async fn a_retried_delivery_whose_grace_ran_out_while_down_fails_and_alerts_at_start() {
     with_db(|db| async move {
         let config = parse_config(&morning(""));
-        let discord = FakeDiscord::new();
+        let discord = MemoryPoster::new();
         discord.fail(10, server_errors(5));
         let (a, discord, store) = scheduler(&config, &db, &discord, "2025-06-04T07:59:00Z").await;
         a.start().await.unwrap();
@@ -169,7 +169,7 @@ async fn pausing_a_digest_stops_its_retries() {
     with_db(|db| async move {
         let config = parse_config(&morning(""));
         let (handle, discord, store) =
-            scheduler(&config, &db, &FakeDiscord::new(), "2025-06-04T07:59:00Z").await;
+            scheduler(&config, &db, &MemoryPoster::new(), "2025-06-04T07:59:00Z").await;
         discord.fail(10, server_errors(1000));
         handle.start().await.unwrap();
         tokio::time::sleep(MINUTE + Duration::from_secs(30)).await;
@@ -193,7 +193,7 @@ async fn send_now_reports_a_retry_and_refuses_a_second_send_meanwhile() {
     with_db(|db| async move {
         let config = parse_config(&morning(""));
         let (handle, discord, _) =
-            scheduler(&config, &db, &FakeDiscord::new(), "2025-06-04T10:00:00Z").await;
+            scheduler(&config, &db, &MemoryPoster::new(), "2025-06-04T10:00:00Z").await;
         discord.fail(10, server_errors(5));
         handle.start().await.unwrap();
         let outcome = handle.send_now("cfg:morning").await.unwrap();
