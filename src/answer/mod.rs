@@ -1,5 +1,5 @@
 //! What every answer shares, whatever it is about: the refusal a member sees ([`UserError`]),
-//! autocomplete [`Choice`]s and their limits, echoing member text safely ([`sanitize`],
+//! autocomplete [`Choice`]s and their limits, echoing member text safely ([`echo`],
 //! [`clip`]), the one normal form of a [`Tag`], and the per-user [`Cooldowns`].
 
 mod cooldown;
@@ -40,7 +40,21 @@ pub struct Choice {
     pub value: String,
 }
 
-/// Member input echoed back: no Markdown or mention syntax survives, and no control characters.
+/// Text a member typed, echoed inside a code span: it shows literally there (no Markdown, no
+/// mention), so only a backtick, which would end the span, and control characters are replaced.
+/// Outside a code span, `render::escape_markdown` is the way to show it literally.
+pub fn echo(s: &str, max: usize) -> String {
+    let clean: String = s
+        .chars()
+        .filter(|c| !c.is_control())
+        .map(|c| if c == '`' { '\'' } else { c })
+        .collect();
+    clip(&clean, max)
+}
+
+/// Member input echoed back outside a code span where it must not even look like a mention:
+/// no Markdown or mention syntax survives (each such character becomes `'`), and no control
+/// characters.
 pub fn sanitize(s: &str) -> String {
     s.chars()
         .filter(|c| !c.is_control())

@@ -4,7 +4,7 @@
 use super::chrome::{pack, Chrome, Run};
 use super::limits::{chars, CONTENT};
 use super::payload::{AllowedMentions, MessagePayload, SUPPRESS_NOTIFICATIONS};
-use super::{section_embeds, truncate};
+use super::{escape_markdown, section_embeds, truncate};
 use crate::briefings::{Briefing, Section};
 use chrono::{DateTime, Utc};
 
@@ -89,16 +89,4 @@ fn heading(d: &DigestView, role: Option<u64>, tail: &str) -> String {
         shown = escape_markdown(&truncate(&name, room / 2));
     }
     format!("{ping}**{shown}**{when}{tail}")
-}
-
-/// Keeps a name literal: no bold, italics, strike, code, spoiler or mention syntax from it.
-fn escape_markdown(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if matches!(c, '\\' | '*' | '_' | '~' | '`' | '|' | '<' | '>' | '#') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
 }

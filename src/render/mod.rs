@@ -28,7 +28,7 @@ pub use payload::{
 };
 pub use prepared::Prepared;
 pub use split::split;
-pub use text::{to_text, truncate};
+pub use text::{escape_markdown, to_text, truncate};
 
 use crate::briefings::{Briefing, Section, SectionKey};
 use chrome::{non_empty, pack, Chrome, Run};

@@ -121,6 +121,38 @@ fn with_readable_times(s: &str) -> String {
     out
 }
 
+/// Text shown literally in Discord Markdown (a member's query or option echoed back, a digest's
+/// name): every character that could format, quote, link or mention is backslash-escaped, so
+/// `whats_next` stays `whats_next`; control and text-direction characters are dropped and
+/// whitespace runs become one space, so the text cannot reorder or break the message around it.
+/// Escaping at most doubles the length: cut before escaping, never after.
+pub fn escape_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_whitespace() {
+            if !out.is_empty() && !out.ends_with(' ') {
+                out.push(' ');
+            }
+        } else if c.is_control() || is_direction_mark(c) {
+            continue;
+        } else {
+            if MARKDOWN_SPECIAL.contains(&c) {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+    }
+    out.truncate(out.trim_end().len());
+    out
+}
+
+/// Characters that could format, quote, or open a mention, a timestamp, an emoji or a link.
+const MARKDOWN_SPECIAL: &[char] = &['\\', '*', '_', '`', '~', '|', '>', '@', '#', '<', '[', ']'];
+
+fn is_direction_mark(c: char) -> bool {
+    matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

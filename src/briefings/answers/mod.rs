@@ -3,7 +3,7 @@
 //! The Discord layer only maps options in and payloads out, so all of this is tested here.
 
 use super::content::AnswerCache;
-use super::search::{escape_markdown, SearchIndex};
+use super::search::SearchIndex;
 use super::{Briefing, Library, SectionCatalog};
 use crate::answer::{clip, sanitize, Choice, Tag, UserError, CHOICE_LEN, MAX_CHOICES};
 use crate::locales::Words;
@@ -209,7 +209,7 @@ pub fn search(
         .search(query, tag.as_ref(), limit)
         .map_err(|_| UserError::new(words.text("search-unavailable")))?;
     // Cut before escaping, so a cut never leaves half an escape.
-    let shown_query = escape_markdown(&clip(query, 100));
+    let shown_query = render::escape_markdown(&clip(query, 100));
     if hits.is_empty() {
         // Shown only to the caller, like every refusal: no one makes the bot repeat text.
         return Err(UserError::new(

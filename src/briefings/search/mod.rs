@@ -38,7 +38,7 @@ use plan::Plan;
 use rank::Candidate;
 
 pub use lang::{Lang, QueryLang};
-pub use snippet::{escape_markdown, SNIPPET_MAX_CHARS};
+pub use snippet::SNIPPET_MAX_CHARS;
 
 /// Window tantivy picks the best fragment from; leaves room for `**` and escapes.
 const FRAGMENT_CHARS: usize = 150;

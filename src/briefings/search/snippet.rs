@@ -108,37 +108,6 @@ impl Excerpt {
     }
 }
 
-/// Member text shown as typed in Discord Markdown (a query echoed back): every character that
-/// could format, quote, link or mention is backslash-escaped, so `whats_next` stays
-/// `whats_next`; control and text-direction characters are dropped and whitespace runs become
-/// one space, so the echo cannot reorder or break the message around it.
-pub fn escape_markdown(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c.is_whitespace() {
-            if !out.is_empty() && !out.ends_with(' ') {
-                out.push(' ');
-            }
-        } else if c.is_control() || is_direction_mark(c) {
-            continue;
-        } else {
-            if MARKDOWN_SPECIAL.contains(&c) || LINK_OR_MENTION.contains(&c) {
-                out.push('\\');
-            }
-            out.push(c);
-        }
-    }
-    out.truncate(out.trim_end().len());
-    out
-}
-
-/// Characters that open a mention, a timestamp, a custom emoji or a masked link.
-const LINK_OR_MENTION: &[char] = &['<', '[', ']'];
-
-fn is_direction_mark(c: char) -> bool {
-    matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-}
-
 /// Backslash-escapes Markdown; at the start of the snippet, list markers too.
 fn escape(text: &str, line_start: bool) -> String {
     let mut out = String::with_capacity(text.len());

@@ -18,7 +18,7 @@ pub use replies::{
     marked_name, no_such_digest, paused_text, removed_text, resumed_text, send_now_text,
 };
 
-use crate::answer::UserError;
+use crate::answer::{echo, UserError};
 use crate::briefings::SectionCatalog;
 use crate::digests::schedule::{parse_timezone, Schedule, ScheduleError};
 use crate::locales::{Locales, Words};
@@ -236,17 +236,6 @@ pub fn check_mention_role(
         return Err(UserError::new(words.text("digest-no-everyone")));
     }
     Ok(())
-}
-
-/// Text a member typed, echoed inside a code span: it shows literally there (no Markdown, no
-/// mention), so only a backtick, which would end the span, and control characters are replaced.
-fn echo(s: &str, max: usize) -> String {
-    let clean: String = s
-        .chars()
-        .filter(|c| !c.is_control())
-        .map(|c| if c == '`' { '\'' } else { c })
-        .collect();
-    truncate(&clean, max).into_owned()
 }
 
 /// Text from elsewhere (a pause reason, a delivery error) shown as prose: no Markdown or

@@ -3,6 +3,7 @@
 
 use super::super::*;
 use crate::briefings::{Section, SectionKey};
+use crate::render::escape_markdown;
 use chrono::{TimeDelta, TimeZone, Utc};
 use std::sync::OnceLock;
 
