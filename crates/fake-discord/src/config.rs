@@ -79,10 +79,27 @@ pub struct FakeConfig {
     /// Privileged intents switched on in the (imaginary) developer portal; Identify asking for
     /// others is closed with 4014, as on Discord. None by default, like a new application.
     pub privileged_intents_enabled: u64,
+    /// The shard count `GET /gateway/bot` recommends.
+    pub recommended_shards: u32,
+    /// Identifies allowed per interval and rate-limit key (`shard_id % max_concurrency`); 1 for
+    /// most bots, as on Discord.
+    pub max_concurrency: u32,
+    /// Identifies allowed a day (`session_start_limit.total`).
+    pub session_start_total: u32,
+    /// How far apart two identifies of one rate-limit key must be (Discord: 5 s); a closer one
+    /// gets op 9 and is counted in [`GatewayLog::identify_refusals`](crate::GatewayLog).
+    /// `Duration::ZERO` stops enforcing it, for tests that identify by hand in quick succession.
+    pub identify_interval: Duration,
 }
 
 /// Gateway intents Discord treats as privileged: GUILD_MEMBERS, GUILD_PRESENCES, MESSAGE_CONTENT.
 pub const PRIVILEGED_INTENTS: u64 = (1 << 1) | (1 << 8) | (1 << 15);
+
+/// The shard whose session receives a guild's events when the bot runs `total` shards:
+/// Discord's `(guild_id >> 22) % total`.
+pub fn shard_of(guild_id: u64, total: u32) -> u32 {
+    ((guild_id >> 22) % u64::from(total.max(1))) as u32
+}
 
 /// A guild the bot is in.
 #[derive(Clone, Debug)]
@@ -152,6 +169,10 @@ impl Default for FakeConfig {
             interaction_deadline: Duration::from_secs(3),
             nonce_window: Duration::from_secs(300),
             privileged_intents_enabled: 0,
+            recommended_shards: 1,
+            max_concurrency: 1,
+            session_start_total: 1000,
+            identify_interval: Duration::from_secs(5),
         }
     }
 }

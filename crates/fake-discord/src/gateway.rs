@@ -3,10 +3,14 @@
 //! close codes, missing heartbeat ACKs).
 //!
 //! Sessions outlive connections, as on Discord: a dispatch sent while the bot is disconnected is
-//! kept in the session's log and replayed when the bot resumes. Dispatches go to the session that
-//! identified or resumed last.
+//! kept in the session's log and replayed when the bot resumes.
+//!
+//! Each Identify names its shard (`[id, total]`); the fake keeps one current session per shard,
+//! the one that identified or resumed last for it. A guild's events go to the session of shard
+//! `(guild_id >> 22) % total`, and everything without a guild (DMs) to shard 0, as on Discord.
+//! Identify limits are `identify.rs`'s.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
@@ -17,7 +21,8 @@ use futures_util::{SinkExt, StreamExt};
 use serde_json::Value;
 use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
 
-use super::config::{FakeConfig, PRIVILEGED_INTENTS};
+use super::config::{shard_of, FakeConfig, PRIVILEGED_INTENTS};
+use super::identify::{IdentifyBudget, IdentifyRefusal};
 use super::ids::snowflake;
 use super::payloads;
 use super::state::Shared;
@@ -45,16 +50,20 @@ pub struct GatewayLog {
     pub closes_sent: Vec<Option<u16>>,
     /// Frames with other opcodes (presence update, request guild members…).
     pub other_frames: Vec<Value>,
+    /// Identifies refused with op 9 for breaking a limit (too close together for their
+    /// rate-limit key, or none left today). A well-behaved bot provokes none.
+    pub identify_refusals: Vec<IdentifyRefusal>,
 }
 
 impl GatewayLog {
     /// One line of counts, for failure messages.
     pub fn summary(&self) -> String {
         format!(
-            "{} connection(s) ({} ended), {} identify, {} resume, {} heartbeat(s), {} READY, {} RESUMED, closes {:?}",
+            "{} connection(s) ({} ended), {} identify ({} refused), {} resume, {} heartbeat(s), {} READY, {} RESUMED, closes {:?}",
             self.connections,
             self.disconnections,
             self.identifies.len(),
+            self.identify_refusals.len(),
             self.resumes.len(),
             self.heartbeats,
             self.readies_sent,
@@ -72,6 +81,7 @@ pub(crate) enum Outgoing {
 }
 
 struct Session {
+    shard: u32,
     seq: u64,
     /// Every dispatch of the session, for replay on resume.
     events: Vec<Value>,
@@ -86,10 +96,14 @@ struct Conn {
 
 pub(crate) struct GatewayState {
     sessions: HashMap<String, Session>,
-    latest: Option<String>,
+    /// The current session of each shard.
+    by_shard: BTreeMap<u32, String>,
+    /// The shard count of the latest Identify, which decides where guild events go.
+    total: u32,
     conns: HashMap<u64, Conn>,
     next_conn: u64,
     pub ack_heartbeats: bool,
+    pub budget: IdentifyBudget,
     pub log: GatewayLog,
 }
 
@@ -97,10 +111,12 @@ impl Default for GatewayState {
     fn default() -> Self {
         Self {
             sessions: HashMap::new(),
-            latest: None,
+            by_shard: BTreeMap::new(),
+            total: 1,
             conns: HashMap::new(),
             next_conn: 0,
             ack_heartbeats: true,
+            budget: IdentifyBudget::default(),
             log: GatewayLog::default(),
         }
     }
@@ -140,19 +156,40 @@ impl GatewayState {
         }
     }
 
-    /// The connection of the current session, if the bot is connected and the session valid
-    /// (after op 9 or close 4009 the bot still holds a socket, but nothing reaches it).
+    /// The connection of shard 0's current session, where DMs go (the only shard of most bots).
     pub fn live_conn(&self) -> Option<u64> {
+        self.live_conn_of(0)
+    }
+
+    /// The connection of a shard's current session, if the bot is connected and the session
+    /// valid (after op 9 or close 4009 the bot still holds a socket, but nothing reaches it).
+    pub fn live_conn_of(&self, shard: u32) -> Option<u64> {
         let session = self
             .sessions
-            .get(self.latest.as_ref()?)
+            .get(self.by_shard.get(&shard)?)
             .filter(|s| s.resumable)?;
         session.conn.filter(|c| self.conns.contains_key(c))
     }
 
-    /// Sends a dispatch in the current session (or only logs it while the bot is away).
+    /// The shards with a live session, in order.
+    pub fn live_shards(&self) -> Vec<u32> {
+        let live = |s: &&u32| self.live_conn_of(**s).is_some();
+        self.by_shard.keys().filter(live).copied().collect()
+    }
+
+    /// The shard whose session receives the events of `guild` (`None`: a DM).
+    pub fn shard_for(&self, guild: Option<u64>) -> u32 {
+        guild.map_or(0, |g| shard_of(g, self.total))
+    }
+
+    /// Sends a dispatch in shard 0's current session (or only logs it while the bot is away).
     pub fn dispatch(&mut self, event: &str, d: Value) -> Option<u64> {
-        let id = self.latest.clone()?;
+        self.dispatch_for(None, event, d)
+    }
+
+    /// Sends a dispatch in the session of the shard that `guild` belongs to (shard 0 for `None`).
+    pub fn dispatch_for(&mut self, guild: Option<u64>, event: &str, d: Value) -> Option<u64> {
+        let id = self.by_shard.get(&self.shard_for(guild))?.clone();
         self.dispatch_to(&id, event, d)
     }
 
@@ -204,22 +241,34 @@ impl GatewayState {
         if c.session.is_some() {
             return self.send(conn, Outgoing::Close(4005, "Already authenticated.".into()));
         }
+        let Some([shard, total]) = shard_of_identify(&d) else {
+            return self.send(conn, Outgoing::Close(4010, "Invalid shard.".into()));
+        };
+        if let Err(limit) = self.budget.take(cfg, shard) {
+            let refusal = IdentifyRefusal {
+                shard: [shard, total],
+                limit,
+            };
+            self.log.identify_refusals.push(refusal);
+            return self.send(conn, Outgoing::Json(payloads::invalid_session(false)));
+        }
         let id = format!("fake-session-{}", snowflake());
-        c.session = Some(id.clone());
+        if let Some(c) = self.conns.get_mut(&conn) {
+            c.session = Some(id.clone());
+        }
         let session = Session {
+            shard,
             seq: 0,
             events: Vec::new(),
             resumable: true,
             conn: Some(conn),
         };
         self.sessions.insert(id.clone(), session);
-        self.latest = Some(id.clone());
-        self.dispatch_to(
-            &id,
-            "READY",
-            payloads::ready(cfg, &id, ws_url, d.get("shard").cloned()),
-        );
-        for guild in &cfg.guilds {
+        self.by_shard.insert(shard, id.clone());
+        self.total = total;
+        let ready = payloads::ready(cfg, &id, ws_url, [shard, total]);
+        self.dispatch_to(&id, "READY", ready);
+        for guild in cfg.guilds.iter().filter(|g| shard_of(g.id, total) == shard) {
             self.dispatch_to(&id, "GUILD_CREATE", payloads::guild(cfg, guild));
         }
         self.log.readies_sent += 1;
@@ -240,6 +289,7 @@ impl GatewayState {
             return self.send(conn, Outgoing::Json(payloads::invalid_session(false)));
         };
         let previous = session.conn.replace(conn);
+        let shard = session.shard;
         let missed: Vec<Value> = session
             .events
             .iter()
@@ -252,7 +302,7 @@ impl GatewayState {
         if let Some(c) = self.conns.get_mut(&conn) {
             c.session = Some(id.clone());
         }
-        self.latest = Some(id.clone());
+        self.by_shard.insert(shard, id.clone());
         for event in missed {
             self.send(conn, Outgoing::Json(event));
         }
@@ -260,15 +310,15 @@ impl GatewayState {
         self.log.resumed_sent += 1;
     }
 
-    /// Applies a fault to the live connection; false when the bot is not connected.
+    /// Applies a fault to shard 0's live connection; false when that shard is not connected.
     pub fn fault(&mut self, out: Outgoing, invalidate: bool) -> bool {
         let Some(conn) = self.live_conn() else {
             return false;
         };
         if invalidate {
             if let Some(s) = self
-                .latest
-                .as_ref()
+                .by_shard
+                .get(&0)
                 .and_then(|id| self.sessions.get_mut(id))
             {
                 s.resumable = false;
@@ -277,6 +327,17 @@ impl GatewayState {
         self.send(conn, out);
         true
     }
+}
+
+/// `[id, total]` of an Identify (`[0, 1]` when it names none, as Discord assumes); `None` when
+/// the id is not below the total, which Discord closes with 4010.
+fn shard_of_identify(d: &Value) -> Option<[u32; 2]> {
+    let Some(shard) = d.get("shard") else {
+        return Some([0, 1]);
+    };
+    let n = |i: usize| shard.get(i)?.as_u64()?.try_into().ok();
+    let (id, total): (u32, u32) = (n(0)?, n(1)?);
+    (id < total).then_some([id, total])
 }
 
 /// serenity sends `Bot <token>` in Identify and Resume (Discord accepts both forms).

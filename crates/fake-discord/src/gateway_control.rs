@@ -14,9 +14,20 @@ impl FakeDiscord {
         self.shared.read(|s| s.gateway.log.clone())
     }
 
-    /// True while the bot holds a live, identified (or resumed) connection.
+    /// True while the bot holds a live, identified (or resumed) connection for shard 0.
     pub fn is_connected(&self) -> bool {
         self.shared.read(|s| s.gateway.live_conn().is_some())
+    }
+
+    /// The shards the bot holds a live session for, in order.
+    pub fn live_shards(&self) -> Vec<u32> {
+        self.shared.read(|s| s.gateway.live_shards())
+    }
+
+    /// The shard whose session receives `guild`'s events (`None`: a DM, shard 0), by the shard
+    /// count of the latest Identify.
+    pub fn shard_for(&self, guild: Option<u64>) -> u32 {
+        self.shared.read(|s| s.gateway.shard_for(guild))
     }
 
     /// Waits until `pred` holds for the gateway log.
@@ -35,13 +46,21 @@ impl FakeDiscord {
         found.ok_or_else(|| self.wait_error(what.to_owned(), timeout))
     }
 
-    /// Waits until the bot has a live session (READY or RESUMED sent on an open connection).
+    /// Waits until the bot has a live session for shard 0 (READY or RESUMED sent on an open
+    /// connection).
     pub async fn wait_for_ready(&self, timeout: Duration) -> Result<(), WaitError> {
+        self.wait_for_shard(0, timeout).await
+    }
+
+    /// Waits until the bot has a live session for `shard`.
+    pub async fn wait_for_shard(&self, shard: u32, timeout: Duration) -> Result<(), WaitError> {
+        let live = |sh: &super::state::Shared| sh.read(|s| s.gateway.live_conn_of(shard));
         let found = self
             .shared
-            .wait_until(timeout, |sh| sh.read(|s| s.gateway.live_conn().map(|_| ())))
+            .wait_until(timeout, |sh| live(sh).map(|_| ()))
             .await;
-        found.ok_or_else(|| self.wait_error("a live gateway session".to_owned(), timeout))
+        let what = format!("a live gateway session for shard {shard}");
+        found.ok_or_else(|| self.wait_error(what, timeout))
     }
 
     /// Waits for the `n`th Identify and returns all Identify payloads so far.
@@ -72,11 +91,13 @@ impl FakeDiscord {
         Ok(log.resumes)
     }
 
-    /// Sends any dispatch event in the current session; returns its sequence number, or `None`
-    /// when no session exists yet.
+    /// Sends any dispatch event in shard 0's current session; returns its sequence number, or
+    /// `None` when no session exists yet.
     pub fn dispatch_event(&self, event: &str, d: Value) -> Option<u64> {
         self.shared.update(|s| s.gateway.dispatch(event, d))
     }
+
+    // The faults below act on shard 0's connection, the only one of a bot with one shard.
 
     /// Ends the TCP connection without a close frame; the session stays resumable.
     pub fn drop_connection(&self) -> bool {

@@ -123,10 +123,12 @@ impl<'a> InteractionBuilder<'a> {
         self
     }
 
-    /// Sends INTERACTION_CREATE once the bot is connected; panics if it never connects.
+    /// Sends INTERACTION_CREATE in the session of the shard the guild belongs to (a DM's: shard
+    /// 0) once the bot holds it; panics if it never does.
     pub async fn send(self) -> Injected {
-        if let Err(e) = self.fake.wait_for_ready(CONNECT_WAIT).await {
-            panic!("cannot inject an interaction: the bot never connected\n{e:?}");
+        let shard = self.fake.shard_for(self.guild_id());
+        if let Err(e) = self.fake.wait_for_shard(shard, CONNECT_WAIT).await {
+            panic!("cannot inject an interaction: the bot never connected shard {shard}\n{e:?}");
         }
         self.fake.shared.update(|inner| {
             let (id, token) = (
@@ -135,7 +137,10 @@ impl<'a> InteractionBuilder<'a> {
             );
             let (payload, state) = self.build(inner, id, &token);
             inner.interactions.insert(token.clone(), state);
-            inner.gateway.dispatch("INTERACTION_CREATE", payload);
+            let guild_id = self.guild_id();
+            inner
+                .gateway
+                .dispatch_for(guild_id, "INTERACTION_CREATE", payload);
             Injected {
                 id,
                 token,
@@ -145,11 +150,15 @@ impl<'a> InteractionBuilder<'a> {
         })
     }
 
+    /// The guild it is sent from; `None` for a DM.
+    fn guild_id(&self) -> Option<u64> {
+        let first = || self.fake.shared.cfg.guilds.first().map(|g| g.id);
+        self.guild.unwrap_or_else(first)
+    }
+
     fn build(&self, inner: &Inner, id: u64, token: &str) -> (Value, InteractionState) {
         let cfg = &self.fake.shared.cfg;
-        let guild_id = self
-            .guild
-            .unwrap_or_else(|| cfg.guilds.first().map(|g| g.id));
+        let guild_id = self.guild_id();
         let guild = guild_id.map(|g| {
             cfg.guild(g)
                 .unwrap_or_else(|| panic!("guild {g} is not in the FakeConfig"))

@@ -38,7 +38,8 @@
 //! (JSON serenity accepts); `rest`, which routes to `commands`, `messages` and `validate` (the
 //! HTTP side); `gateway` and `gateway_control` (the websocket, and the test's handle on it);
 //! `interactions` (injection) and `answers` (how the bot replied); `members` (roles changed
-//! mid-test); `faults`; `record` (every request, and waiting for one); `state` (shared state);
+//! mid-test); `faults`; `identify` (the identify limits); `record` (every request, and waiting
+//! for one); `state` (shared state);
 //! `ids`. The crate's README lists what it imitates and what it does not yet.
 
 #![warn(missing_docs)]
@@ -50,6 +51,7 @@ mod config;
 mod faults;
 mod gateway;
 mod gateway_control;
+mod identify;
 mod ids;
 mod interaction_json;
 mod interactions;
@@ -75,6 +77,7 @@ pub use answers::{Injected, InteractionView};
 pub use commands::Scope;
 pub use config::*;
 pub use gateway::GatewayLog;
+pub use identify::{IdentifyLimit, IdentifyRefusal};
 pub use interactions::InteractionBuilder;
 pub use record::{RecordedRequest, WaitError};
 

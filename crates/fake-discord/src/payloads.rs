@@ -8,7 +8,7 @@
 
 use serde_json::{json, Value};
 
-use super::config::{ChannelSpec, FakeConfig, GuildSpec, MemberSpec, RoleSpec};
+use super::config::{shard_of, ChannelSpec, FakeConfig, GuildSpec, MemberSpec, RoleSpec};
 
 /// Discord sends ids as strings (they overflow JavaScript numbers).
 pub fn id(v: u64) -> Value {
@@ -190,11 +190,13 @@ pub fn guild(cfg: &FakeConfig, g: &GuildSpec) -> Value {
     guild
 }
 
-/// READY's `d`. `shard` echoes what Identify asked for, as Discord does.
-pub fn ready(cfg: &FakeConfig, session_id: &str, resume_url: &str, shard: Option<Value>) -> Value {
+/// READY's `d`: the guilds of this shard, unavailable until their GUILD_CREATE. `shard` echoes
+/// what Identify asked for, as Discord does.
+pub fn ready(cfg: &FakeConfig, session_id: &str, resume_url: &str, shard: [u32; 2]) -> Value {
     let guilds: Vec<Value> = cfg
         .guilds
         .iter()
+        .filter(|g| shard_of(g.id, shard[1]) == shard[0])
         .map(|g| json!({"id": id(g.id), "unavailable": true}))
         .collect();
     json!({
@@ -204,7 +206,7 @@ pub fn ready(cfg: &FakeConfig, session_id: &str, resume_url: &str, shard: Option
         "session_id": session_id,
         "session_type": "normal",
         "resume_gateway_url": resume_url,
-        "shard": shard.unwrap_or(json!([0, 1])),
+        "shard": shard,
         "application": {"id": id(cfg.application_id), "flags": 0},
         "private_channels": [],
         "relationships": [],

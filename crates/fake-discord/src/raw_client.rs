@@ -130,8 +130,13 @@ pub async fn rest(
     )
 }
 
-/// An Identify shaped like serenity's.
+/// An Identify shaped like serenity's, for shard 0 of 1.
 pub fn identify_frame(token: &str, intents: u64) -> Value {
+    identify_shard_frame(token, intents, [0, 1])
+}
+
+/// An Identify shaped like serenity's for `[shard_id, total]`.
+pub fn identify_shard_frame(token: &str, intents: u64, shard: [u32; 2]) -> Value {
     json!({
         "op": 2,
         "d": {
@@ -139,7 +144,7 @@ pub fn identify_frame(token: &str, intents: u64) -> Value {
             "intents": intents,
             "compress": true,
             "large_threshold": 250,
-            "shard": [0, 1],
+            "shard": shard,
             "properties": {"os": "linux", "browser": "raw-test", "device": "raw-test"},
         },
     })

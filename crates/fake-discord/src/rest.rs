@@ -159,7 +159,11 @@ fn route_request(shared: &Shared, inner: &mut Inner, req: &Req<'_>) -> Reply {
     let cfg = &shared.cfg;
     match (req.method, req.segments.as_slice()) {
         ("GET", ["gateway"]) => Reply::ok(rest_payloads::gateway(&shared.ws_url)),
-        ("GET", ["gateway", "bot"]) => Reply::ok(rest_payloads::gateway_bot(&shared.ws_url)),
+        ("GET", ["gateway", "bot"]) => Reply::ok(rest_payloads::gateway_bot(
+            &shared.ws_url,
+            cfg.recommended_shards,
+            inner.gateway.budget.session_start_limit(cfg),
+        )),
         ("GET", ["users", "@me"]) => Reply::ok(payloads::bot_user(cfg)),
         ("GET", ["oauth2", "applications", "@me"]) => Reply::ok(payloads::application_info(cfg)),
         (_, ["applications", ..]) => commands::route(cfg, inner, req),

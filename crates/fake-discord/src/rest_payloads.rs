@@ -163,10 +163,11 @@ pub fn gateway(ws_url: &str) -> Value {
     json!({"url": ws_url})
 }
 
-pub fn gateway_bot(ws_url: &str) -> Value {
+/// `GET /gateway/bot`: the recommended shard count and what is left of the identify budget.
+pub fn gateway_bot(ws_url: &str, shards: u32, session_start_limit: Value) -> Value {
     json!({
         "url": ws_url,
-        "shards": 1,
-        "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1},
+        "shards": shards,
+        "session_start_limit": session_start_limit,
     })
 }

@@ -151,7 +151,12 @@ async fn resume_replays_missed_dispatches_then_resumed() {
 
 #[tokio::test]
 async fn ending_faults_make_the_session_unresumable() {
-    let fake = FakeDiscord::start().await;
+    // Two identifies of shard 0 in quick succession, which Discord's 5 s rule would refuse.
+    let fake = FakeDiscord::start_with(FakeConfig {
+        identify_interval: Duration::ZERO,
+        ..FakeConfig::default()
+    })
+    .await;
     for fault in ["close 4009", "op 9 false"] {
         let mut gw = RawGateway::connect(&fake).await;
         let frames = gw.identify(&fake, fake.token(), 1).await;

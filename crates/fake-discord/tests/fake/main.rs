@@ -1,9 +1,10 @@
 //! The fake Discord tested on its own, in one binary: the gateway frame by frame, the REST side,
-//! messages, every payload read back with serenity's model types, and a bare serenity + poise bot
-//! driven through it.
+//! messages, every payload read back with serenity's model types, several shards and the identify
+//! limits, and a bare serenity + poise bot driven through it.
 
 mod bare_bot;
 mod gateway;
 mod messages;
 mod payloads_deserialize;
 mod rest;
+mod shards;
