@@ -107,9 +107,10 @@ status = **briefbot { $version }**
     Uptime: { $uptime }
     Briefings: { $loaded } loaded, { $skipped } skipped
     Digests: { $digests } ({ $config_digests } from the config file)
-    Gateway latency: { $latency }
+    Gateway shards here (of { $total }): { $shards }
     Last gateway fault: { $gateway_fault }
     Last failed delivery: { $failed_delivery }
+status-shard = { $id } ({ $latency })
 status-latency = { $ms } ms
 status-not-measured = not measured yet
 status-none = none

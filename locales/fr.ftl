@@ -167,9 +167,10 @@ status = **briefbot { $version }**
     Disponible depuis : { $uptime }
     Briefings : { $loaded } chargés, { $skipped } ignorés
     Digests : { $digests } (dont { $config_digests } du fichier de configuration)
-    Latence de la passerelle : { $latency }
+    Shards de la passerelle ici (sur { $total }) : { $shards }
     Dernière panne de la passerelle : { $gateway_fault }
     Dernier envoi échoué : { $failed_delivery }
+status-shard = { $id } ({ $latency })
 status-latency = { $ms } ms
 status-not-measured = pas encore mesurée
 status-none = aucun

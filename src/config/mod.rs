@@ -8,6 +8,7 @@
 mod entries;
 mod raw;
 mod report;
+mod shards;
 mod validate;
 
 #[cfg(test)]
@@ -25,6 +26,7 @@ use std::time::Duration;
 
 pub use report::known_keys;
 pub(crate) use report::problem_at;
+pub use shards::Shards;
 
 /// The file used when neither `--config` nor `BRIEFBOT_CONFIG` names one.
 pub const DEFAULT_PATH: &str = "config.toml";
@@ -71,13 +73,6 @@ pub struct DiscordConfig {
     /// REST base URL without a trailing slash, e.g. `https://discord.com`.
     pub api_base: String,
     pub shards: Shards,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Shards {
-    /// As many as Discord recommends.
-    Auto,
-    Count(u32),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -153,7 +153,7 @@ pub(super) enum IntOrStr {
 #[derive(Debug)]
 pub(super) struct RawId(pub IntOrStr);
 
-/// `discord.shards`: `"auto"` or a count.
+/// `discord.shards`: `"auto"`, a count, or a range of a total (`"0-3/8"`).
 #[derive(Debug)]
 pub(super) struct RawShards(pub IntOrStr);
 
@@ -188,8 +188,10 @@ impl<'de> Deserialize<'de> for RawId {
 
 impl<'de> Deserialize<'de> for RawShards {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(IntOrStrVisitor("\"auto\" or a number of shards"))
-            .map(RawShards)
+        d.deserialize_any(IntOrStrVisitor(
+            "\"auto\", a number of shards or a range such as \"0-3/8\"",
+        ))
+        .map(RawShards)
     }
 }
 

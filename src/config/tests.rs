@@ -99,7 +99,19 @@ fn rejects_with_line_col_and_reason() {
             "2:12: `catch_up` must be one of `once`, `skip`, `all`, found `onse` (did you mean `once`?)",
         ]),
         ("bad shards", "[discord]\nshards = 0".into(), vec![
-            "2:10: `shards` must be \"auto\" or a positive number of shards",
+            "2:10: `shards` must be \"auto\", a number of shards from 1 to 65535 or a range such as \"0-3/8\", found 0",
+        ]),
+        ("shard range backwards", "[discord]\nshards = \"3-1/8\"".into(), vec![
+            "2:10: `shards` range `3-1/8` starts after it ends: write the lower shard id first",
+        ]),
+        ("shard range past the total", "[discord]\nshards = \"4-8/8\"".into(), vec![
+            "2:10: `shards` range `4-8/8` goes past the last shard: the ids of 8 shards run from 0 to 7",
+        ]),
+        ("shard total 0", "[discord]\nshards = \"0/0\"".into(), vec![
+            "2:10: `shards` total must be between 1 and 65535, found 0 in `0/0`",
+        ]),
+        ("shard garbage", "[discord]\nshards = \"first half\"".into(), vec![
+            "2:10: `shards` must be \"auto\", a number of shards or a range of a total such as \"0-3/8\" (shards 0 to 3 of 8), found `first half`",
         ]),
         ("bad api_base", "[discord]\napi_base = \"discord.com\"".into(), vec![
             "2:12: `api_base` must be an http(s) URL such as `https://discord.com`, found `discord.com`",
@@ -259,6 +271,23 @@ fn digests_take_their_defaults_from_schedule_and_may_override_them() {
     assert_eq!(config.discord.guild_ids, [5, 6]);
     assert_eq!(config.discord.api_base, "http://127.0.0.1:8080");
     assert_eq!(config.discord.shards, Shards::Count(2));
+    let range = valid("[discord]\nshards = \"0-3/8\"").discord.shards;
+    let single = valid("[discord]\nshards = \"5/8\"").discord.shards;
+    assert_eq!(
+        (range, single),
+        (
+            Shards::Range {
+                first: 0,
+                last: 3,
+                total: 8
+            },
+            Shards::Range {
+                first: 5,
+                last: 5,
+                total: 8
+            }
+        )
+    );
     let [morning, evening] = &config.digests[..] else {
         panic!("two digests")
     };

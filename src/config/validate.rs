@@ -4,6 +4,7 @@
 
 use super::raw::{IdList, IntOrStr, RawConfig, RawDiscord, RawId, RawLocales, Text};
 use super::report::{did_you_mean, line_col, problem_at, quoted_list};
+use super::shards::MAX_SHARDS;
 use super::*;
 use crate::digests::schedule::parse_timezone;
 use crate::locales::{is_lang_tag, LoadProblem, Locales};
@@ -163,13 +164,19 @@ impl Checker<'_> {
         };
         let shards = match raw.shards.as_ref().map(|s| (s.span(), &s.get_ref().0)) {
             None => Shards::Auto,
-            Some((_, IntOrStr::Str(s))) if s == "auto" => Shards::Auto,
-            Some((_, IntOrStr::Int(n))) if (1..=i64::from(u16::MAX)).contains(n) => {
+            Some((_, IntOrStr::Int(n))) if (1..=i64::from(MAX_SHARDS)).contains(n) => {
                 Shards::Count(*n as u32)
             }
-            Some((span, _)) => {
-                let message = "`shards` must be \"auto\" or a positive number of shards";
-                self.report(&span, message.to_string());
+            Some((span, IntOrStr::Str(s))) => Shards::parse(s).unwrap_or_else(|message| {
+                self.report(&span, message);
+                Shards::Auto
+            }),
+            Some((span, IntOrStr::Int(n))) => {
+                let message = format!(
+                    "`shards` must be \"auto\", a number of shards from 1 to {MAX_SHARDS} or a \
+                     range such as \"0-3/8\", found {n}"
+                );
+                self.report(&span, message);
                 Shards::Auto
             }
         };

@@ -4,7 +4,7 @@
 use super::http::{ApplicationReply, ChannelReply, Route};
 use super::rest::{Rest, RetryPolicy};
 use super::state::Data;
-use super::{commands, events, poster, register};
+use super::{commands, events, poster, register, shards};
 use crate::app::App;
 use crate::config::{Config, DiscordConfig, Shards};
 use crate::digests::scheduler::Poster;
@@ -82,14 +82,20 @@ pub fn digest_poster(rest: Rest) -> Arc<dyn Poster> {
 pub struct Bot {
     client: serenity::Client,
     data: Arc<Data>,
+    /// Set when the bot is told to stop, which may come while it still waits to identify.
+    stopping: Arc<tokio::sync::watch::Sender<bool>>,
 }
 
 /// Ends the gateway connections, from another task.
-pub struct Disconnector(Arc<serenity::ShardManager>);
+pub struct Disconnector {
+    manager: Arc<serenity::ShardManager>,
+    stopping: Arc<tokio::sync::watch::Sender<bool>>,
+}
 
 impl Disconnector {
     pub async fn disconnect(&self) {
-        self.0.shutdown_all().await;
+        self.stopping.send_replace(true);
+        self.manager.shutdown_all().await;
     }
 }
 
@@ -140,18 +146,43 @@ impl Bot {
             .framework(framework)
             .await
             .context("cannot create the Discord client")?;
-        Ok(Bot { client, data })
+        let stopping = Arc::new(tokio::sync::watch::channel(false).0);
+        Ok(Bot {
+            client,
+            data,
+            stopping,
+        })
     }
 
     pub fn disconnector(&self) -> Disconnector {
-        Disconnector(Arc::clone(&self.client.shard_manager))
+        Disconnector {
+            manager: Arc::clone(&self.client.shard_manager),
+            stopping: Arc::clone(&self.stopping),
+        }
     }
 
-    /// Runs the gateway connections until they end (a disconnect, or a fatal error).
+    /// Runs the gateway connections until they end (a disconnect, or a fatal error). A range
+    /// of shards first waits for its identify slot (`shards.rs`), so replicas started together
+    /// stay within Discord's identify limits.
     pub async fn run(&mut self, shards: Shards) -> serenity::Result<()> {
         match shards {
             Shards::Auto => self.client.start_autosharded().await,
             Shards::Count(n) => self.client.start_shards(n).await,
+            Shards::Range { first, last, total } => {
+                let mut stopping = self.stopping.subscribe();
+                let wait = async {
+                    let delay =
+                        shards::wait_before_identifying(&self.data.rest, first, last, total).await;
+                    tokio::time::sleep(delay).await;
+                };
+                tokio::select! {
+                    _ = wait => {}
+                    _ = stopping.wait_for(|s| *s) => return Ok(()),
+                }
+                // serenity's range is inclusive despite its `Range` type (it starts
+                // `end - start + 1` shards): `first..last` runs `first` to `last`, both included.
+                self.client.start_shard_range(first..last, total).await
+            }
         }
     }
 
@@ -169,6 +200,9 @@ async fn on_first_ready(
     let commands = poise::builtins::create_application_commands(&framework.options().commands);
     let ready_guilds: Vec<u64> = ready.guilds.iter().map(|g| g.id.get()).collect();
     let config = data.config();
+    // Every process registers on its first READY (of whichever shard comes first): a bulk
+    // overwrite is idempotent, so replicas agree. A lock that lets only one replica of a shared
+    // deployment register would wrap this call.
     let registered = register::register(
         &data.rest,
         data.application_id,

@@ -19,6 +19,8 @@ pub enum Route<'a> {
     CurrentApplication,
     /// `GET /gateway`: where to connect.
     Gateway,
+    /// `GET /gateway/bot`: the recommended shard count and the identify budget.
+    GatewayBot,
     /// `GET /channels/{id}`.
     Channel(u64),
     /// `POST /channels/{id}/messages`.
@@ -41,6 +43,7 @@ impl Route<'_> {
         match *self {
             Route::CurrentApplication => "/oauth2/applications/@me".into(),
             Route::Gateway => "/gateway".into(),
+            Route::GatewayBot => "/gateway/bot".into(),
             Route::Channel(id) => format!("/channels/{id}"),
             Route::ChannelMessages(id) => format!("/channels/{id}/messages"),
             Route::GlobalCommands { application } => {
@@ -64,6 +67,7 @@ impl Route<'_> {
         match self {
             Route::CurrentApplication => "/oauth2/applications/@me",
             Route::Gateway => "/gateway",
+            Route::GatewayBot => "/gateway/bot",
             Route::Channel(_) => "/channels/{id}",
             Route::ChannelMessages(_) => "/channels/{id}/messages",
             Route::GlobalCommands { .. } => "/applications/{id}/commands",
@@ -90,6 +94,21 @@ impl Route<'_> {
 #[derive(Debug, Deserialize)]
 pub struct ApplicationReply {
     pub id: String,
+}
+
+/// The part of `GET /gateway/bot` briefbot reads.
+#[derive(Debug, Deserialize)]
+pub struct GatewayBotReply {
+    pub session_start_limit: SessionStartLimit,
+}
+
+/// How many identifies are left today and how many may run at once.
+#[derive(Debug, Deserialize)]
+pub struct SessionStartLimit {
+    pub remaining: u32,
+    /// Milliseconds until `remaining` is back to its daily total.
+    pub reset_after: u64,
+    pub max_concurrency: u32,
 }
 
 /// The part of a channel briefbot reads.

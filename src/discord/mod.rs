@@ -14,6 +14,7 @@ mod ratelimit;
 mod register;
 mod reply;
 mod rest;
+mod shards;
 mod state;
 
 pub use bot::{digest_poster, resolve_digest_guilds, Api, Bot, Disconnector};

@@ -50,28 +50,36 @@ pub async fn status(ctx: Ctx<'_>) -> Result<(), Error> {
     let data = ctx.data();
     let content = data.content();
     let config = data.config();
-    let latency = {
+    let (runners, total) = {
         let manager = ctx.framework().shard_manager();
         let runners = manager.runners.lock().await;
-        runners
-            .get(&ctx.serenity_context().shard_id)
-            .and_then(|r| r.latency)
+        let mut runners: Vec<(u32, Option<std::time::Duration>)> =
+            runners.iter().map(|(id, r)| (id.0, r.latency)).collect();
+        runners.sort_unstable();
+        (runners, ctx.serenity_context().cache.shard_count())
     };
-    if let Some(latency) = latency {
+    if let Some(latency) = runners.iter().find_map(|(_, l)| *l) {
         crate::metrics::gateway_latency(latency.as_secs_f64());
     }
     let uptime = humantime::format_duration(std::time::Duration::from_secs(
         data.app.started.elapsed().as_secs(),
     ));
-    let latency = latency.map_or_else(
-        || words.text("status-not-measured"),
-        |l| {
-            words.t(
-                "status-latency",
-                &[("ms", l.as_millis().to_string().into())],
-            )
-        },
-    );
+    let shards: Vec<String> = runners
+        .iter()
+        .map(|(id, latency)| {
+            let latency = latency.map_or_else(
+                || words.text("status-not-measured"),
+                |l| {
+                    words.t(
+                        "status-latency",
+                        &[("ms", l.as_millis().to_string().into())],
+                    )
+                },
+            );
+            let id = ("id", id.to_string().into());
+            words.t("status-shard", &[id, ("latency", latency.into())])
+        })
+        .collect();
     let incident = |i: Option<crate::metrics::Incident>| {
         i.map_or_else(
             || words.text("status-none"),
@@ -90,7 +98,8 @@ pub async fn status(ctx: Ctx<'_>) -> Result<(), Error> {
             ("skipped", content.report.skipped().into()),
             ("digests", data.scheduler().len().into()),
             ("config_digests", config.digests.len().into()),
-            ("latency", latency.into()),
+            ("shards", shards.join(", ").into()),
+            ("total", total.to_string().into()),
             (
                 "gateway_fault",
                 incident(crate::metrics::last_gateway_fault()).into(),
