@@ -8,7 +8,6 @@ use super::language::{words, words_for};
 use super::reply::{ephemeral, Invocation, Target};
 use super::state::{Ctx, Data, Error, FrameworkError};
 use poise::serenity_prelude as serenity;
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Instant;
 use tracing::Instrument;
@@ -67,12 +66,17 @@ pub fn command_check(ctx: Ctx<'_>) -> poise::BoxFuture<'_, Result<bool, Error>> 
 }
 
 pub fn event_handler<'a>(
-    _ctx: &'a serenity::Context,
+    ctx: &'a serenity::Context,
     event: &'a serenity::FullEvent,
     _framework: poise::FrameworkContext<'a, Arc<Data>, Error>,
     data: &'a Arc<Data>,
 ) -> poise::BoxFuture<'a, Result<(), Error>> {
     Box::pin(async move {
+        if let serenity::FullEvent::InteractionCreate { interaction } = event {
+            // Which replica and shard got it, when several share a bot.
+            let (id, shard) = (interaction.id().get(), ctx.shard_id.0);
+            tracing::debug!(id, shard, "interaction received");
+        }
         match event {
             serenity::FullEvent::InteractionCreate {
                 interaction: serenity::Interaction::Component(click),
@@ -93,10 +97,9 @@ pub fn event_handler<'a>(
                 scheduler.note_guild_locale(guild.id.get(), &guild.preferred_locale);
             }
             // serenity tells the framework about a lost connection only once it is back: a
-            // resume, or a READY after the first (the session was lost and identified again).
-            serenity::FullEvent::Ready { .. }
-                if data.readies.fetch_add(1, Ordering::SeqCst) > 0 =>
-            {
+            // resume, or a shard's READY after its first (the session was lost and identified
+            // again). Each shard of a range has a first READY of its own.
+            serenity::FullEvent::Ready { .. } if !data.first_ready(ctx.shard_id.0) => {
                 tracing::warn!("gateway session was lost; identified again");
                 crate::metrics::gateway_event(
                     "disconnect",

@@ -21,8 +21,8 @@ pub struct Data {
     pub application_id: u64,
     in_flight: AtomicUsize,
     idle: tokio::sync::Notify,
-    /// READY events seen: the first is the start, later ones are re-identifies.
-    pub readies: AtomicUsize,
+    /// Shards that have had a READY: a shard's first is its start, later ones re-identifies.
+    readied: std::sync::Mutex<std::collections::HashSet<u32>>,
 }
 
 impl Data {
@@ -33,8 +33,14 @@ impl Data {
             application_id,
             in_flight: AtomicUsize::new(0),
             idle: tokio::sync::Notify::new(),
-            readies: AtomicUsize::new(0),
+            readied: Default::default(),
         }
+    }
+
+    /// Notes a READY of `shard`; false when the shard had one before (it identified again).
+    pub fn first_ready(&self, shard: u32) -> bool {
+        let mut readied = self.readied.lock().unwrap_or_else(|e| e.into_inner());
+        readied.insert(shard)
     }
 
     pub fn config(&self) -> Arc<Config> {

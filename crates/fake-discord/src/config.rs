@@ -86,8 +86,9 @@ pub struct FakeConfig {
     pub max_concurrency: u32,
     /// Identifies allowed a day (`session_start_limit.total`).
     pub session_start_total: u32,
-    /// How far apart two identifies of one rate-limit key must be (Discord: 5 s); a closer one
-    /// gets op 9 and is counted in [`GatewayLog::identify_refusals`](crate::GatewayLog).
+    /// How far apart two identifies of one rate-limit key must be (Discord: 5 s, less 100 ms
+    /// for arrival jitter); a closer one gets op 9 and is counted in
+    /// [`GatewayLog::identify_refusals`](crate::GatewayLog).
     /// `Duration::ZERO` stops enforcing it, for tests that identify by hand in quick succession.
     pub identify_interval: Duration,
 }

@@ -13,6 +13,11 @@ use super::config::FakeConfig;
 /// How long `remaining` takes to come back to `total`, counted from the first identify.
 const DAY: Duration = Duration::from_secs(24 * 60 * 60);
 
+/// Libraries (serenity, twilight, discord.py) space identifies by exactly 5 s on their side,
+/// so on arrival two of them are 5 s give or take scheduling and network jitter, and Discord
+/// accepts that. The fake allows the same slack instead of refusing a gap of 4.998 s.
+const ARRIVAL_SLACK: Duration = Duration::from_millis(100);
+
 /// An identify the fake refused because of a limit.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IdentifyRefusal {
@@ -25,8 +30,9 @@ pub struct IdentifyRefusal {
 /// The limit an identify broke.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum IdentifyLimit {
-    /// Another identify of the same rate-limit key came less than the interval before.
-    Concurrency,
+    /// Another identify of the same rate-limit key came this long before, less than the
+    /// interval.
+    Concurrency(Duration),
     /// No session starts left today.
     Daily,
 }
@@ -53,12 +59,13 @@ impl IdentifyBudget {
         self.used += 1;
         self.first.get_or_insert(now);
         let key = shard % cfg.max_concurrency.max(1);
-        let too_soon = self
+        let since = self
             .last_by_key
             .get(&key)
-            .is_some_and(|last| now.duration_since(*last) < cfg.identify_interval);
-        if too_soon {
-            return Err(IdentifyLimit::Concurrency);
+            .map(|last| now.duration_since(*last));
+        let interval = cfg.identify_interval.saturating_sub(ARRIVAL_SLACK);
+        if let Some(since) = since.filter(|s| *s < interval) {
+            return Err(IdentifyLimit::Concurrency(since));
         }
         self.last_by_key.insert(key, now);
         Ok(())
