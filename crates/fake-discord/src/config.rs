@@ -1,10 +1,13 @@
 //! What the fake Discord knows before the bot connects: the bot's identity, its guilds with their
-//! channels, roles and members, and the timing knobs tests shrink (heartbeat, interaction deadline).
+//! channels, roles and members, the timing knobs tests shrink (heartbeat, interaction deadline),
+//! and whether Discord's rate limits are enforced.
 //!
 //! `FakeConfig::default()` is one guild with an admin, a moderator and a plain member, so most
 //! tests name nobody and still get a realistic cast.
 
 use std::time::Duration;
+
+use super::limits::RateLimits;
 
 /// Permission bits as Discord numbers them (only the ones tests reason about).
 pub mod perms {
@@ -79,6 +82,9 @@ pub struct FakeConfig {
     /// Privileged intents switched on in the (imaginary) developer portal; Identify asking for
     /// others is closed with 4014, as on Discord. None by default, like a new application.
     pub privileged_intents_enabled: u64,
+    /// Discord's rate limits, enforced with 429s when set ([`RateLimits::discord`]); off by
+    /// default, so a test that is not about pacing is not slowed by it.
+    pub rate_limits: Option<RateLimits>,
 }
 
 /// Gateway intents Discord treats as privileged: GUILD_MEMBERS, GUILD_PRESENCES, MESSAGE_CONTENT.
@@ -152,6 +158,7 @@ impl Default for FakeConfig {
             interaction_deadline: Duration::from_secs(3),
             nonce_window: Duration::from_secs(300),
             privileged_intents_enabled: 0,
+            rate_limits: None,
         }
     }
 }
