@@ -90,7 +90,10 @@ mod tests {
         tokio::task::yield_now().await;
         let start = Instant::now();
         for channel in 2..12 {
-            drop(gate.acquire(&format!("POST /channels/{channel}/messages"), true).await);
+            drop(
+                gate.acquire(&format!("POST /channels/{channel}/messages"), true)
+                    .await,
+            );
         }
         assert!(start.elapsed() < Duration::from_secs(1));
         assert!(!waiting.is_finished());

@@ -127,7 +127,12 @@ mod tests {
     /// The most requests any window of `WINDOW` holds, wherever it starts.
     fn busiest_window(times: &[Instant]) -> usize {
         (0..times.len())
-            .map(|i| times[i..].iter().take_while(|t| **t < times[i] + WINDOW).count())
+            .map(|i| {
+                times[i..]
+                    .iter()
+                    .take_while(|t| **t < times[i] + WINDOW)
+                    .count()
+            })
             .max()
             .unwrap_or(0)
     }

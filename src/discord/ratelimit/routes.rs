@@ -53,7 +53,8 @@ impl Routes {
             let now = Instant::now();
             buckets.retain(|_, b| {
                 Arc::strong_count(b) > 1
-                    || b.try_lock().map_or(true, |b| b.reset_at.is_some_and(|r| r > now))
+                    || b.try_lock()
+                        .map_or(true, |b| b.reset_at.is_some_and(|r| r > now))
             });
             Arc::clone(buckets.entry(route.to_string()).or_default())
         };
@@ -84,10 +85,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn an_empty_bucket_holds_its_route_only() {
         let routes = Routes::default();
-        routes
-            .acquire(CHANNEL_1)
-            .await
-            .observe(Some(0), Some(1.5));
+        routes.acquire(CHANNEL_1).await.observe(Some(0), Some(1.5));
         let start = Instant::now();
         drop(routes.acquire(CHANNEL_2).await);
         assert_eq!(start.elapsed(), Duration::ZERO);
@@ -113,10 +111,7 @@ mod tests {
         let start = Instant::now();
         tokio::time::sleep(Duration::from_millis(300)).await; // the first request's round trip
         first.observe(Some(0), Some(5.0));
-        assert_eq!(
-            second.await.unwrap() - start,
-            Duration::from_millis(5300)
-        );
+        assert_eq!(second.await.unwrap() - start, Duration::from_millis(5300));
     }
 
     #[tokio::test(start_paused = true)]
@@ -137,10 +132,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn a_reset_beyond_reason_is_capped() {
         let routes = Routes::default();
-        routes
-            .acquire(CHANNEL_1)
-            .await
-            .observe(Some(0), Some(1e12));
+        routes.acquire(CHANNEL_1).await.observe(Some(0), Some(1e12));
         let start = Instant::now();
         drop(routes.acquire(CHANNEL_1).await);
         assert_eq!(start.elapsed(), MAX_RESET);
