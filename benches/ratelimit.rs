@@ -24,6 +24,8 @@ const RUN_LIMIT: Duration = Duration::from_secs(120);
 
 struct Outcome {
     delivered: usize,
+    /// From the fire to the first and to the last delivery.
+    first: f64,
     seconds: f64,
     global_429: u64,
     channel_429: u64,
@@ -60,9 +62,10 @@ async fn main() {
     for (label, bin) in bins {
         let o = run(&bin, n).await;
         println!(
-            "{label}: {}/{n} delivered, last {:.2} s after the fire = {:.3} x floor; \
+            "{label}: {}/{n} delivered, first {:.2} s and last {:.2} s after the fire = {:.3} x floor; \
              429s answered: {} global, {} per channel",
             o.delivered,
+            o.first,
             o.seconds,
             o.seconds / floor,
             o.global_429,
@@ -134,9 +137,11 @@ async fn run(bin: &PathBuf, n: u64) -> Outcome {
     }
     let fire = posts.iter().filter_map(fire_of).min().unwrap_or(0) as f64;
     let last = posts.iter().map(received_unix).fold(0.0, f64::max);
+    let first = posts.iter().map(received_unix).fold(f64::MAX, f64::min);
     let limited = fake.rate_limited();
     Outcome {
         delivered: posts.len(),
+        first: first - fire,
         seconds: last - fire,
         global_429: limited.global,
         channel_429: limited.channel,

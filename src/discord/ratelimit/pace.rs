@@ -5,8 +5,8 @@
 //! worth through on each side of its boundary, is not enough.
 //!
 //! Spacing instead of bursts also conforms to a fixed window or a leaky bucket, whichever Discord
-//! really runs, and the next slot is measured from when the previous request really left, so a
-//! waiter that woke late never catches up with a burst.
+//! really runs, and the next slot is measured from when the previous request really left (give
+//! or take the timer's lateness), so a waiter that woke late never catches up with a burst.
 
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
@@ -21,6 +21,12 @@ const WINDOW: Duration = Duration::from_secs(1);
 /// than the one 50 requests after it before Discord counts 51 in a second; the cost is 5 % of
 /// the rate.
 pub const SLACK: Duration = Duration::from_millis(50);
+
+/// A request that leaves at most this long after its slot is counted from its slot, so that the
+/// timer's lateness (a millisecond or so on every wake) does not add up over a burst; one that
+/// leaves later starts the spacing again from when it left, so there is no catch-up burst.
+/// Leaving up to 5 ms after its slot moves a request by less than the slack allows for.
+const LATE_WAKE: Duration = Duration::from_millis(5);
 
 /// The requests a window of one second may hold from this process when `live_replicas`
 /// processes share the bot: `floor(50 / n)`, at least 1. Rounding down is what keeps the sum
@@ -46,7 +52,8 @@ pub struct Pace {
 struct State {
     share: u32,
     interval: Duration,
-    /// When the last request really left: the next one leaves `interval` after it.
+    /// When the last request left (its slot, when it left within `LATE_WAKE` of it): the next one
+    /// leaves `interval` after it.
     last: Option<Instant>,
     /// Set after a global 429: nothing leaves before.
     blocked_until: Option<Instant>,
@@ -84,6 +91,11 @@ impl Pace {
                 let now = Instant::now();
                 match state.next_slot() {
                     Some(slot) if slot > now => slot,
+                    // Timers wake a little late: counted from the slot, that costs nothing.
+                    Some(slot) if now - slot <= LATE_WAKE => {
+                        state.last = Some(slot);
+                        return;
+                    }
                     _ => {
                         state.last = Some(now);
                         return;
@@ -170,6 +182,23 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn a_slightly_late_request_keeps_the_schedule_and_a_very_late_one_restarts_it() {
+        let pace = Pace::default();
+        let t = interval_for(50);
+        pace.wait_turn().await;
+        let start = Instant::now();
+        tokio::time::sleep(t + Duration::from_millis(3)).await;
+        pace.wait_turn().await;
+        pace.wait_turn().await;
+        assert_eq!(start.elapsed(), 2 * t);
+        tokio::time::sleep(t + Duration::from_millis(30)).await;
+        let late = Instant::now();
+        pace.wait_turn().await;
+        pace.wait_turn().await;
+        assert_eq!(late.elapsed(), t);
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn a_new_share_paces_the_next_request() {
         let pace = Pace::default();
         release(&pace, 60).await;
@@ -177,7 +206,9 @@ mod tests {
         assert_eq!(pace.share(), 16);
         let after = release(&pace, 60).await;
         assert!(busiest_window(&after) <= 16, "{}", busiest_window(&after));
-        assert!(after.windows(2).all(|w| w[1] - w[0] >= interval_for(16)));
+        // Spaced by the new interval, give or take the timer's millisecond.
+        let spacing = interval_for(16) - LATE_WAKE;
+        assert!(after.windows(2).all(|w| w[1] - w[0] >= spacing));
         pace.set_share(1);
         let back = release(&pace, 120).await;
         assert_eq!(busiest_window(&back), 48);
