@@ -106,6 +106,17 @@ impl Rest {
         })
     }
 
+    /// Sends from now on at this process's share of Discord's global limit when
+    /// `live_replicas` processes run the bot: `floor(50 / live_replicas)` requests a second.
+    pub fn set_share(&self, live_replicas: u32) {
+        self.gate.set_share(live_replicas);
+        tracing::info!(
+            live_replicas,
+            per_second = self.gate.share(),
+            "share of Discord's global rate limit"
+        );
+    }
+
     pub async fn get(&self, route: Route<'_>, policy: RetryPolicy) -> Result<Value, RestError> {
         self.send(reqwest::Method::GET, route, None, policy).await
     }
@@ -168,7 +179,7 @@ impl Rest {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            self.gate.acquire(&bucket, global).await;
+            let permit = self.gate.acquire(&bucket, global).await;
             let mut url = self.base.clone();
             url.set_path(&format!("{}{path}", self.base.path()));
             let mut request = self
@@ -192,10 +203,13 @@ impl Rest {
                     let remaining = header("x-ratelimit-remaining").and_then(|v| v.parse().ok());
                     let reset_after =
                         header("x-ratelimit-reset-after").and_then(|v| v.parse().ok());
-                    self.gate.observe(&bucket, remaining, reset_after);
+                    permit.observe(remaining, reset_after);
                     classify(response).await
                 }
-                Err(e) => Err(RestError::Transport(e.without_url().to_string())),
+                Err(e) => {
+                    drop(permit);
+                    Err(RestError::Transport(e.without_url().to_string()))
+                }
             };
             let wait = match &outcome {
                 Ok(_) => return outcome,
@@ -217,7 +231,7 @@ impl Rest {
                 global: true,
             } = &error
             {
-                self.gate.block_globally(*retry_after).await;
+                self.gate.block_globally(*retry_after);
             }
             crate::metrics::rest_retry(error.status());
             tracing::warn!(route = label, attempt, wait_ms = wait.as_millis() as u64, %error, "retrying Discord request");

@@ -1,10 +1,13 @@
 //! What the fake Discord knows before the bot connects: the bot's identity, its guilds with their
-//! channels, roles and members, and the timing knobs tests shrink (heartbeat, interaction deadline).
+//! channels, roles and members, the timing knobs tests shrink (heartbeat, interaction deadline),
+//! and whether Discord's rate limits are enforced.
 //!
 //! `FakeConfig::default()` is one guild with an admin, a moderator and a plain member, so most
 //! tests name nobody and still get a realistic cast.
 
 use std::time::Duration;
+
+use super::limits::RateLimits;
 
 /// Permission bits as Discord numbers them (only the ones tests reason about).
 pub mod perms {
@@ -91,6 +94,9 @@ pub struct FakeConfig {
     /// [`GatewayLog::identify_refusals`](crate::GatewayLog).
     /// `Duration::ZERO` stops enforcing it, for tests that identify by hand in quick succession.
     pub identify_interval: Duration,
+    /// Discord's rate limits, enforced with 429s when set ([`RateLimits::discord`]); off by
+    /// default, so a test that is not about pacing is not slowed by it.
+    pub rate_limits: Option<RateLimits>,
 }
 
 /// Gateway intents Discord treats as privileged: GUILD_MEMBERS, GUILD_PRESENCES, MESSAGE_CONTENT.
@@ -174,6 +180,7 @@ impl Default for FakeConfig {
             max_concurrency: 1,
             session_start_total: 1000,
             identify_interval: Duration::from_secs(5),
+            rate_limits: None,
         }
     }
 }

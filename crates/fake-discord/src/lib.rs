@@ -38,9 +38,9 @@
 //! (JSON serenity accepts); `rest`, which routes to `commands`, `messages` and `validate` (the
 //! HTTP side); `gateway` and `gateway_control` (the websocket, and the test's handle on it);
 //! `interactions` (injection) and `answers` (how the bot replied); `members` (roles changed
-//! mid-test); `faults`; `identify` (the identify limits); `record` (every request, and waiting
-//! for one); `state` (shared state);
-//! `ids`. The crate's README lists what it imitates and what it does not yet.
+//! mid-test); `faults`; `identify` (the identify limits); `limits` (Discord's rate limits, when
+//! enforced); `record` (every request, and waiting for one); `state` (shared state); `ids`. The
+//! crate's README lists what it imitates and what it does not yet.
 
 #![warn(missing_docs)]
 
@@ -55,6 +55,7 @@ mod identify;
 mod ids;
 mod interaction_json;
 mod interactions;
+mod limits;
 mod members;
 mod messages;
 mod payloads;
@@ -79,6 +80,7 @@ pub use config::*;
 pub use gateway::GatewayLog;
 pub use identify::{IdentifyLimit, IdentifyRefusal};
 pub use interactions::InteractionBuilder;
+pub use limits::{RateLimitCounts, RateLimits, CHANNEL_MESSAGES_BUCKET};
 pub use record::{RecordedRequest, WaitError};
 
 use state::Shared;

@@ -1,5 +1,5 @@
 //! The REST side: one catch-all handler that records the request, applies armed faults, checks
-//! the bot token where Discord does, and routes `/api/v10/...` to the fake's handlers.
+//! the bot token where Discord does, enforces rate limits when configured, and routes `/api/v10/...` to the fake's handlers.
 //!
 //! Routing by hand (rather than with axum routes) keeps unknown routes recorded and answered with
 //! Discord's 404 JSON, like every other request.
@@ -16,7 +16,7 @@ use serde_json::Value;
 
 use super::record::RecordedRequest;
 use super::state::{Inner, Shared};
-use super::{commands, faults, messages, payloads, rest_payloads};
+use super::{commands, faults, limits, messages, payloads, rest_payloads};
 
 /// An answer before it becomes an HTTP response, so handlers stay plain functions.
 pub(crate) struct Reply {
@@ -147,12 +147,31 @@ fn answer(
     if !open && headers.get("authorization") != Some(&expected) {
         return (Reply::error(401, 0, "401: Unauthorized"), hold);
     }
+    let admitted = match &shared.cfg.rate_limits {
+        Some(limits) => {
+            match limits::admit(
+                limits,
+                &mut inner.limiter,
+                method,
+                &segments,
+                Instant::now(),
+            ) {
+                Ok(admitted) => Some(admitted),
+                Err(too_many) => return (too_many, hold),
+            }
+        }
+        None => None,
+    };
     let req = Req {
         method,
         segments,
         body,
     };
-    (route_request(shared, inner, &req), hold)
+    let reply = route_request(shared, inner, &req);
+    match admitted {
+        Some(admitted) => (admitted.headers(reply), hold),
+        None => (reply, hold),
+    }
 }
 
 fn route_request(shared: &Shared, inner: &mut Inner, req: &Req<'_>) -> Reply {

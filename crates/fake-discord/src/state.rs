@@ -15,6 +15,7 @@ use super::commands::CommandRegistry;
 use super::config::FakeConfig;
 use super::faults::RestFault;
 use super::gateway::GatewayState;
+use super::limits::Limiter;
 use super::members::MemberChanges;
 use super::record::RecordedRequest;
 
@@ -40,6 +41,8 @@ pub(crate) struct Inner {
     pub gateway: GatewayState,
     /// Roles and permissions changed since the start (`members.rs`).
     pub member_changes: MemberChanges,
+    /// What the enforced rate limits let through, and the 429s they answered.
+    pub limiter: Limiter,
 }
 
 pub(crate) struct StoredMessage {

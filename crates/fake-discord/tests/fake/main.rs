@@ -4,6 +4,7 @@
 
 mod bare_bot;
 mod gateway;
+mod limits;
 mod messages;
 mod payloads_deserialize;
 mod rest;
