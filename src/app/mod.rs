@@ -19,7 +19,7 @@ use crate::briefings::Content;
 use crate::config::Config;
 use crate::digests::scheduler::{SchedulerDeps, SchedulerHandle, SchedulerOptions, SystemClock};
 use crate::discord::{self, Rest};
-use crate::store::AsyncStore;
+use crate::store::{new_replica_id, Lease, DEFAULT_CLAIM_LEASE};
 use anyhow::Context as _;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock, RwLock};
@@ -97,7 +97,10 @@ pub async fn run(mut config: Config, config_path: PathBuf, token: String) -> any
     log_locale_warnings(&config);
 
     // The database is opened before connecting: a bad path should stop the bot at once.
-    let store = AsyncStore::open(config.storage.path.clone()).await?;
+    let store = crate::store::open(&config.storage).await?;
+    tracing::info!(store = %store.describe(), "store opened");
+    // One id per process start: with SQLite it only names this process's claims.
+    let replica_id = new_replica_id();
 
     let content = {
         let config = Arc::clone(&config);
@@ -119,6 +122,7 @@ pub async fn run(mut config: Config, config_path: PathBuf, token: String) -> any
     let scheduler = SchedulerHandle::new(
         SchedulerDeps {
             store,
+            claims: Lease::new(replica_id, DEFAULT_CLAIM_LEASE),
             poster: discord::digest_poster(api.rest.clone()),
             library: Content::source(move || library_app.content()),
             clock: Arc::new(SystemClock),

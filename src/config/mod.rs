@@ -12,6 +12,8 @@ mod validate;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod storage_tests;
 
 use crate::briefings::{SectionCatalog, SectionKey};
 use crate::digests::schedule::Schedule;
@@ -91,8 +93,29 @@ pub struct BriefingsConfig {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StorageConfig {
-    /// The SQLite file (or `:memory:`).
+    /// The SQLite file (or `:memory:`), used when no PostgreSQL URL is configured.
     pub path: PathBuf,
+    /// A PostgreSQL database instead of the SQLite file (`url` or `url_env`).
+    pub postgres: Option<PostgresUrl>,
+}
+
+/// Where the PostgreSQL URL comes from.
+#[derive(Clone, PartialEq, Eq)]
+pub enum PostgresUrl {
+    /// `storage.url`, written in the file.
+    Inline(String),
+    /// `storage.url_env`: the environment variable that holds it, so no password is in the file.
+    Env(String),
+}
+
+impl fmt::Debug for PostgresUrl {
+    // The URL may carry a password: never in a debug print.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PostgresUrl::Inline(_) => f.write_str("Inline(..)"),
+            PostgresUrl::Env(var) => write!(f, "Env({var:?})"),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -8,6 +8,7 @@
 //! none depends on another's state.
 
 mod scheduler_support;
+mod store_contract;
 
 mod config_example;
 mod hostile_input;
