@@ -9,6 +9,7 @@
 
 mod scheduler_support;
 mod store_contract;
+mod store_postgres;
 
 mod config_example;
 mod hostile_input;
