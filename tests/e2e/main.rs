@@ -21,6 +21,7 @@ mod bot_lifecycle;
 mod bot_security;
 mod bot_wire;
 mod cli;
+mod cli_postgres;
 mod locales;
 mod soak;
 mod symlinks;
