@@ -11,9 +11,9 @@ mod report;
 mod validate;
 
 #[cfg(test)]
-mod tests;
-#[cfg(test)]
 mod storage_tests;
+#[cfg(test)]
+mod tests;
 
 use crate::briefings::{SectionCatalog, SectionKey};
 use crate::digests::schedule::Schedule;

@@ -49,8 +49,10 @@ fn a_path_and_a_url_together_are_refused_at_the_second() {
     let both = "[storage]\npath = \"bb.db\"\nurl_env = \"DB_URL\"\n";
     assert_eq!(
         problems(both),
-        ["3:11: `url_env` and `path` are both set: the store is either an SQLite file (`path`) \
-          or a PostgreSQL database (`url` or `url_env`)"]
+        [
+            "3:11: `url_env` and `path` are both set: the store is either an SQLite file (`path`) \
+          or a PostgreSQL database (`url` or `url_env`)"
+        ]
     );
     let urls = "[storage]\nurl = \"postgres://x/y\"\nurl_env = \"DB_URL\"\n";
     assert_eq!(problems(urls).len(), 1);

@@ -31,6 +31,9 @@ use std::time::Duration;
 /// window (a few minutes), so a take-over re-sends under the same nonces and is deduplicated.
 pub const DEFAULT_CLAIM_LEASE: Duration = Duration::from_secs(30);
 
+/// The claim owner of the one process an SQLite file serves (see `app`).
+pub const SINGLE_PROCESS_OWNER: &str = "local";
+
 /// Why the store failed. The messages are meant for the admin's log or terminal.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

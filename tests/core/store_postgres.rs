@@ -21,8 +21,14 @@ async fn two_replicas_migrating_at_once_both_start_and_a_newer_schema_is_refused
     let url = cluster.database().await;
     let (a, b) = tokio::join!(PgStorage::connect(&url), PgStorage::connect(&url));
     let (a, b) = (a.unwrap(), b.unwrap());
-    assert_eq!(a.schema_version().await.unwrap(), postgres::schema_version());
-    assert_eq!(b.schema_version().await.unwrap(), postgres::schema_version());
+    assert_eq!(
+        a.schema_version().await.unwrap(),
+        postgres::schema_version()
+    );
+    assert_eq!(
+        b.schema_version().await.unwrap(),
+        postgres::schema_version()
+    );
 
     let client = a.client().await.unwrap();
     client
@@ -153,6 +159,28 @@ async fn a_fire_due_while_the_database_is_down_is_delivered_when_it_is_back() {
     assert!(
         !during.is_empty(),
         "nothing due between {stopped} and {restarted} was delivered: {:?}",
-        discord.messages().iter().map(|m| m.fire_time()).collect::<Vec<_>>()
+        discord
+            .messages()
+            .iter()
+            .map(|m| m.fire_time())
+            .collect::<Vec<_>>()
     );
+}
+
+/// TLS is rustls, as the URL's `sslmode` says: the test server has none, so `require` is
+/// refused at once (not retried), and the default `prefer` connects in plain text.
+#[tokio::test]
+async fn sslmode_require_refuses_a_server_without_tls() {
+    let Some(cluster) = test_postgres::shared() else {
+        return;
+    };
+    let url = cluster.database().await;
+    let err = PgStorage::connect(&format!("{url}?sslmode=require"))
+        .await
+        .unwrap_err();
+    assert!(!err.is_transient(), "{err:?}");
+    assert!(err.to_string().contains("TLS"), "{err}");
+    PgStorage::connect(&format!("{url}?sslmode=prefer"))
+        .await
+        .unwrap();
 }

@@ -59,10 +59,12 @@ fn sqlite_installation(path: &Path) {
     let lease = Lease::new("old", Duration::from_secs(30));
     let (sent, pending) = (at("2025-06-03T16:00:00Z"), at("2025-06-04T16:00:00Z"));
     s.claim(key, sent, &lease, now).unwrap();
-    s.set_briefings(key, sent, &["a".into(), "b".into()]).unwrap();
+    s.set_briefings(key, sent, &["a".into(), "b".into()])
+        .unwrap();
     s.record_sent(key, sent, 42, &[1001, 1002], 1, now).unwrap();
     s.claim(key, pending, &lease, now).unwrap();
-    s.record_progress(key, pending, &[2001], &lease, now).unwrap();
+    s.record_progress(key, pending, &[2001], &lease, now)
+        .unwrap();
     s.set_paused(key, Some("paused by hand"), now).unwrap();
 }
 
@@ -72,7 +74,10 @@ async fn migrate_moves_an_installation_and_schedule_and_check_read_postgres() {
         return;
     };
     // Trust auth ignores the password; it is there to prove it is never printed.
-    let url = cluster.database().await.replace("postgres@", "postgres:s3cret@");
+    let url = cluster
+        .database()
+        .await
+        .replace("postgres@", "postgres:s3cret@");
     let dir = tempfile::tempdir().unwrap();
     sqlite_installation(&dir.path().join("briefbot.db"));
     std::fs::create_dir(dir.path().join("b")).unwrap();
@@ -82,7 +87,13 @@ async fn migrate_moves_an_installation_and_schedule_and_check_read_postgres() {
     )
     .unwrap();
 
-    let migrate = ["migrate", "--from", "sqlite:briefbot.db", "--to-env", URL_VAR];
+    let migrate = [
+        "migrate",
+        "--from",
+        "sqlite:briefbot.db",
+        "--to-env",
+        URL_VAR,
+    ];
     let (code, out, err) = briefbot(dir.path(), &url, &migrate);
     assert_eq!(code, 0, "{out}{err}");
     assert!(
@@ -92,12 +103,18 @@ async fn migrate_moves_an_installation_and_schedule_and_check_read_postgres() {
             ),
         "{out}"
     );
-    assert!(!out.contains("s3cret") && !err.contains("s3cret"), "{out}{err}");
+    assert!(
+        !out.contains("s3cret") && !err.contains("s3cret"),
+        "{out}{err}"
+    );
 
     // What the bot will find there: the digest, its pause, the ledger, the history.
     let pg = PgStorage::connect(&url).await.unwrap();
     let row = pg.get_digest(77, "evening").await.unwrap().unwrap();
-    assert_eq!((row.digest.name.as_str(), row.digest.lang.as_deref()), ("Evening", Some("fr")));
+    assert_eq!(
+        (row.digest.name.as_str(), row.digest.lang.as_deref()),
+        ("Evening", Some("fr"))
+    );
     assert!(row.paused);
     let state = pg.state("g:77:evening").await.unwrap().unwrap();
     assert_eq!(state.paused_reason.as_deref(), Some("paused by hand"));
@@ -110,15 +127,30 @@ async fn migrate_moves_an_installation_and_schedule_and_check_read_postgres() {
     // The sent fire is never sent again; the interrupted one is taken over after its lease.
     let lease = Lease::new("new", Duration::from_secs(30));
     let later = at("2025-06-05T00:00:00Z");
-    let sent = pg.claim("g:77:evening", at("2025-06-03T16:00:00Z"), &lease, later).await.unwrap();
-    assert!(matches!(sent, Claim::Closed(ref r) if r.status == DeliveryStatus::Sent), "{sent:?}");
-    let resumed = pg.claim("g:77:evening", at("2025-06-04T16:00:00Z"), &lease, later).await.unwrap();
-    assert!(matches!(resumed, Claim::Ours(ref r) if r.message_ids == [2001]), "{resumed:?}");
+    let sent = pg
+        .claim("g:77:evening", at("2025-06-03T16:00:00Z"), &lease, later)
+        .await
+        .unwrap();
+    assert!(
+        matches!(sent, Claim::Closed(ref r) if r.status == DeliveryStatus::Sent),
+        "{sent:?}"
+    );
+    let resumed = pg
+        .claim("g:77:evening", at("2025-06-04T16:00:00Z"), &lease, later)
+        .await
+        .unwrap();
+    assert!(
+        matches!(resumed, Claim::Ours(ref r) if r.message_ids == [2001]),
+        "{resumed:?}"
+    );
 
     // A second run would mix two installations: refused, nothing written.
     let (code, out, err) = briefbot(dir.path(), &url, &migrate);
     assert_eq!(code, 2, "{out}{err}");
-    assert!(err.contains("is not empty (rows in digests, digest_state, deliveries, posted)"), "{err}");
+    assert!(
+        err.contains("is not empty (rows in digests, digest_state, deliveries, posted)"),
+        "{err}"
+    );
     assert!(!err.contains("s3cret"), "{err}");
 
     let (code, out, err) = briefbot(dir.path(), &url, &["schedule", "--next", "1"]);
@@ -130,8 +162,10 @@ async fn migrate_moves_an_installation_and_schedule_and_check_read_postgres() {
     let (code, out, err) = briefbot(dir.path(), &url, &["check"]);
     assert_eq!(code, 0, "{out}{err}");
     assert!(
-        out.lines().any(|l| l.starts_with("store PostgreSQL postgres://postgres@127.0.0.1:")
-            && l.ends_with(": schema 1 (up to date)")),
+        out.lines().any(
+            |l| l.starts_with("store PostgreSQL postgres://postgres@127.0.0.1:")
+                && l.ends_with(": schema 1 (up to date)")
+        ),
         "{out}"
     );
 }
@@ -148,8 +182,16 @@ fn check_says_when_the_database_cannot_be_reached_or_the_variable_is_unset() {
     // Port 1 on loopback: nothing listens there.
     let (code, out, _) = briefbot(dir.path(), "postgres://u@127.0.0.1:1/db", &["check"]);
     assert_eq!(code, 1, "{out}");
-    assert!(out.contains("store: database postgres://u@127.0.0.1:1/db unreachable"), "{out}");
+    assert!(
+        out.contains("store: database postgres://u@127.0.0.1:1/db unreachable"),
+        "{out}"
+    );
     let (code, out, _) = briefbot(dir.path(), "", &["check"]);
     assert_eq!(code, 1, "{out}");
-    assert!(out.contains(&format!("the environment variable `{URL_VAR}` (storage.url_env) is not set")), "{out}");
+    assert!(
+        out.contains(&format!(
+            "the environment variable `{URL_VAR}` (storage.url_env) is not set"
+        )),
+        "{out}"
+    );
 }

@@ -18,9 +18,10 @@ mod replicas;
 use crate::store::StoreError;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, PoolError, RecyclingMethod, Runtime};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio_postgres::error::SqlState;
-use tokio_postgres::NoTls;
+use tokio_postgres_rustls::MakeRustlsConnect;
 
 /// Schema versions, in order; `schema_version` holds the highest applied.
 const MIGRATIONS: &[&str] = &[include_str!("schema_v1.sql")];
@@ -190,7 +191,7 @@ pub(super) fn pool(url: &str) -> Result<(Pool, tokio_postgres::Config, String), 
     let place = place(&config);
     let manager = Manager::from_config(
         config.clone(),
-        NoTls,
+        tls(),
         ManagerConfig {
             recycling_method: RecyclingMethod::Fast,
         },
@@ -203,6 +204,22 @@ pub(super) fn pool(url: &str) -> Result<(Pool, tokio_postgres::Config, String), 
         .build()
         .map_err(|e| StoreError::BadUrl(e.to_string()))?;
     Ok((pool, config, place))
+}
+
+/// TLS through rustls (ring, Mozilla's roots), as the URL's `sslmode` asks: `prefer` (the
+/// default) uses it when the server offers it, `require` refuses a server without it. The
+/// server's certificate is always verified against the roots, stricter than libpq's `require`.
+pub(super) fn tls() -> MakeRustlsConnect {
+    let roots = rustls::RootCertStore {
+        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+    };
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("ring supports the default TLS versions")
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    MakeRustlsConnect::new(config)
 }
 
 /// `postgres://user@host:port/db`, never the password.
@@ -263,7 +280,7 @@ pub async fn peek(url: &str) -> Result<(String, i64), StoreError> {
     let (_, config, place) = pool(url)?;
     let (client, connection) =
         config
-            .connect(NoTls)
+            .connect(tls())
             .await
             .map_err(|e| StoreError::Unavailable {
                 place: place.clone(),

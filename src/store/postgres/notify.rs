@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 use tokio::sync::{broadcast, oneshot};
-use tokio_postgres::{AsyncMessage, NoTls};
+use tokio_postgres::AsyncMessage;
 use tokio_util::sync::CancellationToken;
 
 pub(super) const CHANNEL: &str = "briefbot_digest_changed";
@@ -44,7 +44,7 @@ async fn session(
     wait: &mut Duration,
     ready: &mut Option<oneshot::Sender<()>>,
 ) -> Result<(), tokio_postgres::Error> {
-    let (client, mut connection) = config.connect(NoTls).await?;
+    let (client, mut connection) = config.connect(super::tls()).await?;
     let (messages, mut incoming) = tokio::sync::mpsc::unbounded_channel();
     // The connection only makes progress while polled; this task drives it and hands over
     // what the server pushes.
