@@ -19,7 +19,7 @@ use crate::briefings::Content;
 use crate::config::Config;
 use crate::digests::scheduler::{SchedulerDeps, SchedulerHandle, SchedulerOptions, SystemClock};
 use crate::discord::{self, Rest};
-use crate::store::{new_replica_id, Lease, DEFAULT_CLAIM_LEASE, SINGLE_PROCESS_OWNER};
+use crate::store::{new_replica_id, Lease, SINGLE_PROCESS_OWNER};
 use anyhow::Context as _;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock, RwLock};
@@ -127,7 +127,7 @@ pub async fn run(mut config: Config, config_path: PathBuf, token: String) -> any
     let scheduler = SchedulerHandle::new(
         SchedulerDeps {
             store,
-            claims: Lease::new(replica_id, DEFAULT_CLAIM_LEASE),
+            claims: Lease::new(replica_id, config.storage.claim_lease),
             poster: discord::digest_poster(api.rest.clone()),
             library: Content::source(move || library_app.content()),
             clock: Arc::new(SystemClock),

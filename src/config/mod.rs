@@ -97,6 +97,9 @@ pub struct StorageConfig {
     pub path: PathBuf,
     /// A PostgreSQL database instead of the SQLite file (`url` or `url_env`).
     pub postgres: Option<PostgresUrl>,
+    /// How long a replica's claim on a delivery holds without renewal before another replica
+    /// may take it over.
+    pub claim_lease: Duration,
 }
 
 /// Where the PostgreSQL URL comes from.

@@ -62,6 +62,7 @@ pub(super) struct RawStorage {
     pub path: Option<Text>,
     pub url: Option<Text>,
     pub url_env: Option<Text>,
+    pub claim_lease: Option<Text>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -59,6 +59,22 @@ fn a_path_and_a_url_together_are_refused_at_the_second() {
 }
 
 #[test]
+fn the_claim_lease_stays_within_discords_nonce_window() {
+    assert_eq!(
+        parse_at("").unwrap().storage.claim_lease,
+        Duration::from_secs(30)
+    );
+    let set = parse_at("[storage]\nclaim_lease = \"45s\"\n").unwrap();
+    assert_eq!(set.storage.claim_lease, Duration::from_secs(45));
+    let long = problems("[storage]\nclaim_lease = \"10m\"\n");
+    assert_eq!(long.len(), 1);
+    assert!(
+        long[0].starts_with("2:15: `claim_lease` must be between 5s and 2m"),
+        "{long:?}"
+    );
+}
+
+#[test]
 fn a_url_that_is_not_postgres_or_a_value_in_url_env_is_named_not_echoed() {
     let found = problems("[storage]\nurl = \"mysql://root:secret@db/x\"\n");
     assert_eq!(

@@ -357,7 +357,7 @@ fn known_keys_are_read_from_the_raw_structs() {
         assert!(keys.iter().any(|k| k == key), "{key} missing from {keys:?}");
     }
     assert!(!keys.iter().any(|k| k == "discord" || k == "sections"));
-    assert_eq!(keys.len(), 43);
+    assert_eq!(keys.len(), 44);
 }
 
 #[test]

@@ -16,6 +16,7 @@ const BRIEFINGS_DIR: &str = "briefings";
 const DEFAULT_LANG: &str = "en";
 const STORAGE_PATH: &str = "briefbot.db";
 const GRACE: Duration = Duration::from_secs(60 * 60);
+const CLAIM_LEASE: RangeInclusive<Duration> = Duration::from_secs(5)..=Duration::from_secs(120);
 const LISTEN: &str = "127.0.0.1:9100";
 const COOLDOWN: Duration = Duration::from_secs(3);
 /// Discord's longest string option.
@@ -218,7 +219,21 @@ impl Checker<'_> {
             }
             (None, None) => None,
         };
-        StorageConfig { path, postgres }
+        let claim_lease = raw.claim_lease.as_ref().and_then(|raw| {
+            let lease = self.duration(raw)?;
+            if CLAIM_LEASE.contains(&lease) {
+                return Some(lease);
+            }
+            let message = "`claim_lease` must be between 5s and 2m: shorter than Discord's nonce \
+                           window (a few minutes), so that a take-over's re-sends are deduplicated";
+            self.report(&raw.span(), message.to_string());
+            None
+        });
+        StorageConfig {
+            path,
+            postgres,
+            claim_lease: claim_lease.unwrap_or(crate::store::DEFAULT_CLAIM_LEASE),
+        }
     }
 
     fn path(&mut self, raw: Option<&Text>, key: &str, default: &str, base: &Path) -> PathBuf {

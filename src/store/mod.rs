@@ -66,6 +66,9 @@ pub enum StoreError {
     BadUrl(String),
     #[error("database {place} is not empty ({tables}); migrate only into an empty database")]
     NotEmpty { place: String, tables: String },
+    /// A stored value this build cannot read (written by hand, or by a broken build).
+    #[error("unreadable value in the database: {0}")]
+    Corrupt(String),
     #[error("database task failed: {0}")]
     Task(String),
 }
@@ -74,7 +77,7 @@ impl StoreError {
     /// True when the same call may well succeed later (the server was away), so a delivery
     /// should stay pending and be tried again rather than be given up.
     pub fn is_transient(&self) -> bool {
-        matches!(self, StoreError::Unavailable { .. } | StoreError::Task(_))
+        matches!(self, StoreError::Unavailable { .. })
     }
 }
 

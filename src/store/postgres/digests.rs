@@ -204,7 +204,7 @@ impl PgStorage {
 }
 
 fn corrupt(what: &str, reason: impl std::fmt::Display) -> StoreError {
-    StoreError::Task(format!("unreadable {what} in the database: {reason}"))
+    StoreError::Corrupt(format!("{what}: {reason}"))
 }
 
 fn read_row(r: &Row) -> Result<DigestRow, StoreError> {

@@ -340,17 +340,18 @@ async fn get(c: &impl GenericClient, key: &str, fire: i64) -> Result<Row, tokio_
 fn read(r: &Row) -> Result<Delivery, StoreError> {
     let status: String = r.get(2);
     let status = DeliveryStatus::parse(&status)
-        .ok_or_else(|| StoreError::Task(format!("unknown delivery status `{status}`")))?;
+        .ok_or_else(|| StoreError::Corrupt(format!("unknown delivery status `{status}`")))?;
     let briefings: Option<String> = r.get(5);
     let briefings = match briefings {
         Some(text) => Some(
-            serde_json::from_str(&text).map_err(|e| StoreError::Task(format!("briefings: {e}")))?,
+            serde_json::from_str(&text)
+                .map_err(|e| StoreError::Corrupt(format!("briefings: {e}")))?,
         ),
         None => None,
     };
     let ids: String = r.get(4);
     let ids: Vec<String> =
-        serde_json::from_str(&ids).map_err(|e| StoreError::Task(format!("message_ids: {e}")))?;
+        serde_json::from_str(&ids).map_err(|e| StoreError::Corrupt(format!("message_ids: {e}")))?;
     Ok(Delivery {
         digest_key: r.get(0),
         fire_time: unix(r.get(1)),
