@@ -10,7 +10,7 @@ use briefbot::config::{self, WhenEmpty};
 use briefbot::digests::scheduler::{
     fixed_library, Clock, MemoryPoster, SchedulerDeps, SchedulerHandle, SchedulerOptions,
 };
-use briefbot::store::{AsyncStore, NewDigest};
+use briefbot::store::{AsyncStore, Lease, NewDigest, SqliteStorage, DEFAULT_CLAIM_LEASE};
 use chrono::{DateTime, TimeDelta, Timelike, Utc};
 use std::path::Path;
 use std::sync::Arc;
@@ -150,7 +150,8 @@ async fn main() {
     let poster = Arc::new(MemoryPoster::new().with_clock(clock.clone()));
     let config = config::parse("", Path::new("config.toml")).unwrap();
     let deps = SchedulerDeps {
-        store,
+        store: Arc::new(SqliteStorage::new(store, "bench.db".into())),
+        claims: Lease::new("bench", DEFAULT_CLAIM_LEASE),
         poster: poster.clone(),
         library: fixed_library(library()),
         clock: clock.clone(),

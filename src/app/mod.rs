@@ -19,7 +19,7 @@ use crate::briefings::Content;
 use crate::config::Config;
 use crate::digests::scheduler::{SchedulerDeps, SchedulerHandle, SchedulerOptions, SystemClock};
 use crate::discord::{self, Rest};
-use crate::store::AsyncStore;
+use crate::store::{new_replica_id, Lease, SINGLE_PROCESS_OWNER};
 use anyhow::Context as _;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock, RwLock};
@@ -97,7 +97,15 @@ pub async fn run(mut config: Config, config_path: PathBuf, token: String) -> any
     log_locale_warnings(&config);
 
     // The database is opened before connecting: a bad path should stop the bot at once.
-    let store = AsyncStore::open(config.storage.path.clone()).await?;
+    let store = crate::store::open(&config.storage).await?;
+    tracing::info!(store = %store.describe(), "store opened");
+    // A random id per process start among PostgreSQL replicas. An SQLite file has one process
+    // at a time, so its id is fixed: a restart resumes its own interrupted claims at once.
+    let replica_id = match config.storage.postgres {
+        Some(_) => new_replica_id(),
+        None => SINGLE_PROCESS_OWNER.to_string(),
+    };
+    let leaving = (Arc::clone(&store), replica_id.clone());
 
     let content = {
         let config = Arc::clone(&config);
@@ -119,6 +127,7 @@ pub async fn run(mut config: Config, config_path: PathBuf, token: String) -> any
     let scheduler = SchedulerHandle::new(
         SchedulerDeps {
             store,
+            claims: Lease::new(replica_id, config.storage.claim_lease),
             poster: discord::digest_poster(api.rest.clone()),
             library: Content::source(move || library_app.content()),
             clock: Arc::new(SystemClock),
@@ -144,6 +153,11 @@ pub async fn run(mut config: Config, config_path: PathBuf, token: String) -> any
         stopping.send_replace(true);
         // Digests in flight finish (at most 10 s) or stay pending and resume at the next start.
         scheduler.shutdown().await;
+        // Claims left pending are free for another replica at once, not after their lease.
+        let (store, id) = leaving;
+        if let Err(e) = store.leave(&id).await {
+            tracing::warn!(error = %e, "could not give up this replica's claims");
+        }
         disconnect.disconnect().await;
     });
     if let Some(listen) = config.ops.as_ref().map(|o| o.listen) {

@@ -67,6 +67,9 @@ pub fn run(args: &ConfigArg, out: &mut dyn Write) -> anyhow::Result<Outcome> {
         tags.join(", "),
         locales.warnings().len()
     )?;
+    let (store_line, store_problem) = super::store_info::describe(&config);
+    writeln!(out, "{store_line}")?;
+    problems += usize::from(store_problem);
     writeln!(
         out,
         "briefings {}: {} loaded, {} skipped, {} tag(s)",

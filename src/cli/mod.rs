@@ -4,8 +4,10 @@
 
 mod check;
 mod log_writer;
+mod migrate;
 mod preview;
 mod schedule;
+mod store_info;
 
 pub use log_writer::LogGuard;
 
@@ -53,6 +55,8 @@ pub enum Command {
     Preview(preview::PreviewArgs),
     /// Print the next fire times of every digest, in its time zone and in UTC.
     Schedule(schedule::ScheduleArgs),
+    /// Copy an SQLite installation into an empty PostgreSQL database.
+    Migrate(migrate::MigrateArgs),
 }
 
 /// How a subcommand that ran went.
@@ -96,6 +100,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Check(args) => check::run(&args, &mut out),
         Command::Preview(args) => preview::run(&args, &mut out),
         Command::Schedule(args) => schedule::run(&args, &mut out),
+        Command::Migrate(args) => migrate::run(&args, &mut out),
     }
 }
 

@@ -1,11 +1,10 @@
 //! `briefbot schedule`: the next fire times of every digest (the config's, and the ones made
-//! with `/digest add` when the database exists), in the digest's time zone and in UTC, so an
+//! with `/digest add` when the database exists, SQLite or PostgreSQL), in the digest's time zone and in UTC, so an
 //! admin can see a schedule means what they think before deploying.
 
 use super::{load_config, ConfigArg, Outcome};
 use crate::config::Config;
 use crate::digests::DigestSpec;
-use crate::store::Store;
 use anyhow::Context;
 use chrono::Utc;
 use std::io::Write;
@@ -61,14 +60,7 @@ pub fn run(args: &ScheduleArgs, out: &mut dyn Write) -> anyhow::Result<Outcome> 
 
 /// Digests stored by `/digest add`. No database yet means none (and none is created here).
 fn runtime_digests(config: &Config, out: &mut dyn Write) -> anyhow::Result<Vec<DigestSpec>> {
-    let path = &config.storage.path;
-    if !path.exists() {
-        return Ok(Vec::new());
-    }
-    let store = Store::open(path)?;
-    let rows = store
-        .all_digests()
-        .with_context(|| format!("cannot read digests from `{}`", path.display()))?;
+    let rows = super::store_info::runtime_digests(config).context("cannot read stored digests")?;
     let mut specs = Vec::with_capacity(rows.len());
     for row in &rows {
         match DigestSpec::from_row(row, &config.schedule) {

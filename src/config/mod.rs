@@ -12,6 +12,8 @@ mod shards;
 mod validate;
 
 #[cfg(test)]
+mod storage_tests;
+#[cfg(test)]
 mod tests;
 
 use crate::briefings::{SectionCatalog, SectionKey};
@@ -86,8 +88,32 @@ pub struct BriefingsConfig {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StorageConfig {
-    /// The SQLite file (or `:memory:`).
+    /// The SQLite file (or `:memory:`), used when no PostgreSQL URL is configured.
     pub path: PathBuf,
+    /// A PostgreSQL database instead of the SQLite file (`url` or `url_env`).
+    pub postgres: Option<PostgresUrl>,
+    /// How long a replica's claim on a delivery holds without renewal before another replica
+    /// may take it over.
+    pub claim_lease: Duration,
+}
+
+/// Where the PostgreSQL URL comes from.
+#[derive(Clone, PartialEq, Eq)]
+pub enum PostgresUrl {
+    /// `storage.url`, written in the file.
+    Inline(String),
+    /// `storage.url_env`: the environment variable that holds it, so no password is in the file.
+    Env(String),
+}
+
+impl fmt::Debug for PostgresUrl {
+    // The URL may carry a password: never in a debug print.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PostgresUrl::Inline(_) => f.write_str("Inline(..)"),
+            PostgresUrl::Env(var) => write!(f, "Env({var:?})"),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -60,6 +60,9 @@ pub(super) struct RawBriefings {
 #[serde(deny_unknown_fields)]
 pub(super) struct RawStorage {
     pub path: Option<Text>,
+    pub url: Option<Text>,
+    pub url_env: Option<Text>,
+    pub claim_lease: Option<Text>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -381,11 +381,12 @@ fn known_keys_are_read_from_the_raw_structs() {
         "limits.page_size",
         "locales.dir",
         "digest.lang",
+        "storage.url_env",
     ] {
         assert!(keys.iter().any(|k| k == key), "{key} missing from {keys:?}");
     }
     assert!(!keys.iter().any(|k| k == "discord" || k == "sections"));
-    assert_eq!(keys.len(), 41);
+    assert_eq!(keys.len(), 44);
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! records its problem, falling back to a stand-in so later checks still run (a bad time zone
 //! does not hide a bad cron expression); a config is returned only when nothing failed.
 
-use super::raw::{IdList, IntOrStr, RawConfig, RawDiscord, RawId, RawLocales, Text};
+use super::raw::{IdList, IntOrStr, RawConfig, RawDiscord, RawId, RawLocales, RawStorage, Text};
 use super::report::{did_you_mean, line_col, problem_at, quoted_list};
 use super::shards::MAX_SHARDS;
 use super::*;
@@ -17,6 +17,7 @@ const BRIEFINGS_DIR: &str = "briefings";
 const DEFAULT_LANG: &str = "en";
 const STORAGE_PATH: &str = "briefbot.db";
 const GRACE: Duration = Duration::from_secs(60 * 60);
+const CLAIM_LEASE: RangeInclusive<Duration> = Duration::from_secs(5)..=Duration::from_secs(120);
 const LISTEN: &str = "127.0.0.1:9100";
 const COOLDOWN: Duration = Duration::from_secs(3);
 /// Discord's longest string option.
@@ -39,9 +40,7 @@ pub(super) fn validate(raw: RawConfig, text: &str, path: &Path) -> Result<Config
         default_lang: c.lang(raw.briefings.default_lang.as_ref()),
         follow_symlinks: raw.briefings.follow_symlinks.unwrap_or(false),
     };
-    let storage = StorageConfig {
-        path: c.path(raw.storage.path.as_ref(), "path", STORAGE_PATH, base),
-    };
+    let storage = c.storage(&raw.storage, base);
     let permissions = PermissionsConfig {
         moderator_role_ids: c.ids(raw.permissions.moderator_role_ids.as_ref()),
         admin_user_ids: c.ids(raw.permissions.admin_user_ids.as_ref()),
@@ -189,6 +188,61 @@ impl Checker<'_> {
     }
 
     /// A path relative to the config file's directory (`:memory:` is SQLite's, kept as is).
+    /// `[storage]`: the SQLite `path`, or a PostgreSQL `url` / `url_env`, never two of them.
+    fn storage(&mut self, raw: &RawStorage, base: &Path) -> StorageConfig {
+        let path = self.path(raw.path.as_ref(), "path", STORAGE_PATH, base);
+        let given: Vec<(&str, &Text)> = [
+            ("path", &raw.path),
+            ("url", &raw.url),
+            ("url_env", &raw.url_env),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.as_ref().map(|v| (k, v)))
+        .collect();
+        if let [(first, _), (second, at), ..] = given.as_slice() {
+            let message = format!(
+                "`{second}` and `{first}` are both set: the store is either an SQLite file \
+                 (`path`) or a PostgreSQL database (`url` or `url_env`)"
+            );
+            self.report(&at.span(), message);
+        }
+        let postgres = match (&raw.url, &raw.url_env) {
+            (Some(url), _) => {
+                let u = url.get_ref();
+                if !(u.starts_with("postgres://") || u.starts_with("postgresql://")) {
+                    // Never echo it: it may hold a password.
+                    let message = "`url` must be a PostgreSQL URL (`postgres://user@host/db`)";
+                    self.report(&url.span(), message.to_string());
+                }
+                Some(PostgresUrl::Inline(u.clone()))
+            }
+            (None, Some(var)) => {
+                if !is_env_name(var.get_ref()) {
+                    let message = "`url_env` names the environment variable that holds the URL \
+                                   (letters, digits and `_`), not the URL itself";
+                    self.report(&var.span(), message.to_string());
+                }
+                Some(PostgresUrl::Env(var.get_ref().clone()))
+            }
+            (None, None) => None,
+        };
+        let claim_lease = raw.claim_lease.as_ref().and_then(|raw| {
+            let lease = self.duration(raw)?;
+            if CLAIM_LEASE.contains(&lease) {
+                return Some(lease);
+            }
+            let message = "`claim_lease` must be between 5s and 2m: shorter than Discord's nonce \
+                           window (a few minutes), so that a take-over's re-sends are deduplicated";
+            self.report(&raw.span(), message.to_string());
+            None
+        });
+        StorageConfig {
+            path,
+            postgres,
+            claim_lease: claim_lease.unwrap_or(crate::store::DEFAULT_CLAIM_LEASE),
+        }
+    }
+
     fn path(&mut self, raw: Option<&Text>, key: &str, default: &str, base: &Path) -> PathBuf {
         let value = match raw {
             Some(p) if p.get_ref().trim().is_empty() => {

@@ -1,33 +1,38 @@
-//! The embedded SQLite store: runtime digests (`/digest add`), each digest's state (paused,
-//! last delivery, last error), the delivery ledger that makes digests exactly-once, and the
-//! briefings each digest has posted to its channel. Migrations are embedded and applied when the
-//! file is opened; a file from a newer briefbot is refused rather than half-understood.
+//! Where briefbot keeps what must survive a restart: runtime digests (`/digest add`), each
+//! digest's state (paused, last delivery, last error), the delivery ledger that makes digests
+//! exactly-once, the briefings each digest has posted, and what replicas share (who is alive,
+//! which buckets of digests each one times, named locks, change notifications).
 //!
-//! `Store` is synchronous (rusqlite); async code goes through [`AsyncStore`], which runs each
-//! call on tokio's blocking pool so SQLite never stalls a runtime worker thread.
+//! One contract, [`Storage`], two backends: [`sqlite`] (the embedded default, one process) and
+//! [`postgres`] (several replicas on one database). Both apply versioned migrations when
+//! opened and refuse a database written by a newer briefbot. [`open`] picks the backend from
+//! the config; [`copy`] moves an SQLite installation into an empty PostgreSQL database.
 
-mod digests;
-mod history;
-mod ledger;
-#[cfg(test)]
-mod tests;
+pub mod copy;
+mod model;
+pub mod postgres;
+pub mod replicas;
+pub mod sqlite;
+mod storage;
 
-pub use digests::{config_key, runtime_key, DigestRow, DigestState, NewDigest};
-pub use ledger::{Delivery, DeliveryStatus};
+pub use model::{
+    config_key, host_name, new_replica_id, runtime_key, Claim, Delivery, DeliveryStatus, DigestRow,
+    DigestState, Lease, NewDigest, Replica,
+};
+pub use sqlite::{AsyncStore, SqliteStorage, Store};
+pub use storage::Storage;
 
-use chrono::{DateTime, Utc};
-use rusqlite::types::Type;
-use rusqlite::{Connection, ErrorCode, OpenFlags, Row};
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use crate::config::{PostgresUrl, StorageConfig};
+use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
-/// Schema versions, in order; the database's `PRAGMA user_version` counts those applied.
-const MIGRATIONS: &[&str] = &[include_str!("schema_v1.sql"), include_str!("schema_v2.sql")];
+/// How long a claim holds when its owner stops renewing it. Shorter than Discord's nonce
+/// window (a few minutes), so a take-over re-sends under the same nonces and is deduplicated.
+pub const DEFAULT_CLAIM_LEASE: Duration = Duration::from_secs(30);
 
-/// How long a statement waits for another connection's lock (e.g. `briefbot schedule` reading
-/// while the bot writes) before failing.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// The claim owner of the one process an SQLite file serves (see `app`).
+pub const SINGLE_PROCESS_OWNER: &str = "local";
 
 /// Why the store failed. The messages are meant for the admin's log or terminal.
 #[derive(Debug, thiserror::Error)]
@@ -36,12 +41,9 @@ pub enum StoreError {
     Open { path: PathBuf, reason: String },
     #[error("`{}` is not a briefbot database ({reason})", path.display())]
     NotADatabase { path: PathBuf, reason: String },
-    #[error(
-        "database {} was written by a newer briefbot (schema {found}, this build knows {known})",
-        path.display()
-    )]
+    #[error("database {place} was written by a newer briefbot (schema {found}, this build knows {known})")]
     TooNew {
-        path: PathBuf,
+        place: String,
         found: i64,
         known: i64,
     },
@@ -51,173 +53,54 @@ pub enum StoreError {
     NoSuchDigest { name: String },
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    #[error("database error: {0}")]
+    Postgres(#[from] tokio_postgres::Error),
+    /// The server could not be reached for a while; the caller may try again later.
+    #[error("database {place} unreachable (tried for {waited:?}): {reason}")]
+    Unavailable {
+        place: String,
+        waited: Duration,
+        reason: String,
+    },
+    #[error("the database URL is not usable: {0}")]
+    BadUrl(String),
+    #[error("database {place} is not empty ({tables}); migrate only into an empty database")]
+    NotEmpty { place: String, tables: String },
+    /// A stored value this build cannot read (written by hand, or by a broken build).
+    #[error("unreadable value in the database: {0}")]
+    Corrupt(String),
     #[error("database task failed: {0}")]
     Task(String),
 }
 
-/// One SQLite connection with briefbot's schema.
-#[derive(Debug)]
-pub struct Store {
-    conn: Connection,
-}
-
-impl Store {
-    /// Opens (creating on first run) the database at `path` and migrates it to this build's
-    /// schema. `:memory:` gives a private in-memory database, for tests.
-    pub fn open(path: impl AsRef<Path>) -> Result<Store, StoreError> {
-        let path = path.as_ref();
-        let open_err = |e: rusqlite::Error| StoreError::Open {
-            path: path.to_path_buf(),
-            reason: describe(&e),
-        };
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX
-            | OpenFlags::SQLITE_OPEN_URI;
-        let conn = Connection::open_with_flags(path, flags).map_err(open_err)?;
-        // SQLite quietly falls back to read-only when the file is write-protected; say so now
-        // rather than at the first delivery.
-        if conn.is_readonly(rusqlite::MAIN_DB).map_err(open_err)? {
-            return Err(StoreError::Open {
-                path: path.to_path_buf(),
-                reason: "the file is read-only".into(),
-            });
-        }
-        conn.busy_timeout(BUSY_TIMEOUT).map_err(open_err)?;
-        // The first read is where a file that is not SQLite shows itself.
-        let version: i64 = conn
-            .pragma_query_value(None, "user_version", |r| r.get(0))
-            .map_err(|e| classify(path, e))?;
-        let known = MIGRATIONS.len() as i64;
-        if version > known {
-            return Err(StoreError::TooNew {
-                path: path.to_path_buf(),
-                found: version,
-                known,
-            });
-        }
-        // WAL lets readers (the CLI) work beside the bot; NORMAL sync is safe against a killed
-        // process, which is the crash the ledger has to survive.
-        conn.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))
-            .map_err(|e| classify(path, e))?;
-        conn.pragma_update(None, "synchronous", "NORMAL")
-            .map_err(|e| classify(path, e))?;
-        let mut store = Store { conn };
-        store.migrate(version).map_err(|e| match e {
-            StoreError::Sqlite(e) => classify(path, e),
-            other => other,
-        })?;
-        Ok(store)
-    }
-
-    /// The schema version this build writes.
-    pub fn schema_version() -> i64 {
-        MIGRATIONS.len() as i64
-    }
-
-    fn migrate(&mut self, from: i64) -> Result<(), StoreError> {
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(from as usize) {
-            let tx = self.conn.transaction()?;
-            tx.execute_batch(sql)?;
-            tx.pragma_update(None, "user_version", i as i64 + 1)?;
-            tx.commit()?;
-            tracing::info!(version = i + 1, "database migrated");
-        }
-        Ok(())
+impl StoreError {
+    /// True when the same call may well succeed later (the server was away), so a delivery
+    /// should stay pending and be tried again rather than be given up.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, StoreError::Unavailable { .. })
     }
 }
 
-/// What went wrong opening `path`, in words an admin can act on.
-fn classify(path: &Path, e: rusqlite::Error) -> StoreError {
-    match e.sqlite_error_code() {
-        Some(ErrorCode::NotADatabase) => StoreError::NotADatabase {
-            path: path.to_path_buf(),
-            reason: describe(&e),
+/// Opens the configured backend: PostgreSQL when a URL is configured, else the SQLite file.
+pub async fn open(config: &StorageConfig) -> Result<Arc<dyn Storage>, StoreError> {
+    match &config.postgres {
+        Some(url) => {
+            let url = resolve_url(url)?;
+            Ok(Arc::new(postgres::PgStorage::connect(&url).await?))
+        }
+        None => Ok(Arc::new(SqliteStorage::open(config.path.clone()).await?)),
+    }
+}
+
+/// The URL itself, read from its environment variable when the config names one.
+pub fn resolve_url(url: &PostgresUrl) -> Result<String, StoreError> {
+    match url {
+        PostgresUrl::Inline(url) => Ok(url.clone()),
+        PostgresUrl::Env(var) => match std::env::var(var) {
+            Ok(url) if !url.trim().is_empty() => Ok(url),
+            _ => Err(StoreError::BadUrl(format!(
+                "the environment variable `{var}` (storage.url_env) is not set"
+            ))),
         },
-        Some(
-            ErrorCode::CannotOpen
-            | ErrorCode::ReadOnly
-            | ErrorCode::PermissionDenied
-            | ErrorCode::DiskFull
-            | ErrorCode::SystemIoFailure,
-        ) => StoreError::Open {
-            path: path.to_path_buf(),
-            reason: describe(&e),
-        },
-        _ => StoreError::Sqlite(e),
     }
-}
-
-fn describe(e: &rusqlite::Error) -> String {
-    let text = e.to_string();
-    if e.sqlite_error_code() == Some(ErrorCode::CannotOpen) {
-        format!("{text} (does the folder exist, and may briefbot write to it?)")
-    } else {
-        text
-    }
-}
-
-/// A shared store for async code: every call runs on the blocking pool, one at a time.
-#[derive(Debug, Clone)]
-pub struct AsyncStore {
-    inner: Arc<Mutex<Store>>,
-}
-
-impl AsyncStore {
-    pub fn new(store: Store) -> AsyncStore {
-        AsyncStore {
-            inner: Arc::new(Mutex::new(store)),
-        }
-    }
-
-    /// Opens the database on the blocking pool (see [`Store::open`]).
-    pub async fn open(path: impl Into<PathBuf>) -> Result<AsyncStore, StoreError> {
-        let path = path.into();
-        let store = tokio::task::spawn_blocking(move || Store::open(path))
-            .await
-            .map_err(|e| StoreError::Task(e.to_string()))??;
-        Ok(AsyncStore::new(store))
-    }
-
-    /// Runs `f` with the store on tokio's blocking pool:
-    /// `store.call(move |s| s.list_digests(guild)).await`.
-    pub async fn call<T, F>(&self, f: F) -> Result<T, StoreError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut Store) -> Result<T, StoreError> + Send + 'static,
-    {
-        let inner = Arc::clone(&self.inner);
-        tokio::task::spawn_blocking(move || {
-            // A panic elsewhere mid-call left no open transaction behind (rusqlite rolls back
-            // on drop), so the store is still sound.
-            let mut store = inner.lock().unwrap_or_else(|p| p.into_inner());
-            f(&mut store)
-        })
-        .await
-        .map_err(|e| StoreError::Task(e.to_string()))?
-    }
-}
-
-/// Discord ids are below 2^63, so they round-trip through SQLite's signed integers.
-fn id_to_sql(id: u64) -> i64 {
-    id as i64
-}
-
-fn id_from_sql(v: i64) -> u64 {
-    v as u64
-}
-
-/// Stored times are unix seconds; values briefbot never writes (out of range) read as the epoch.
-fn from_unix(secs: i64) -> DateTime<Utc> {
-    DateTime::from_timestamp(secs, 0).unwrap_or_default()
-}
-
-/// A JSON column read into `T`; bad JSON is a conversion error naming the column.
-fn json_column<T: serde::de::DeserializeOwned>(r: &Row, i: usize) -> rusqlite::Result<T> {
-    let text: String = r.get(i)?;
-    serde_json::from_str(&text).map_err(|e| corrupt(i, e.to_string()))
-}
-
-fn corrupt(column: usize, reason: String) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(column, Type::Text, reason.into())
 }

@@ -1,6 +1,7 @@
 //! `config.toml.example` is the admin's reference, so it is tested like code: it loads as
-//! shipped and with every commented-out example switched on, its values are the real defaults,
-//! and it mentions every key the code accepts. That list comes from the code
+//! shipped and with every commented-out example switched on (and each `#or` alternative in
+//! place of the setting it replaces), its values are the real defaults, and it mentions every
+//! key the code accepts. That list comes from the code
 //! (`config::known_keys`), so a key added without documentation fails here.
 
 use briefbot::config;
@@ -18,12 +19,30 @@ fn example() -> String {
 /// The config line in a commented-out example (`# [ops]`, `# listen = "…"`). Prose comments
 /// never start with `[` or `key =`.
 fn uncommented(line: &str) -> Option<&str> {
-    let rest = line.trim_start().strip_prefix('#')?.trim_start();
+    let rest = match alternative(line) {
+        Some(alt) => alt,
+        None => line.trim_start().strip_prefix('#')?.trim_start(),
+    };
     let is_config = rest.starts_with('[')
         || rest
             .split_once('=')
             .is_some_and(|(key, _)| is_key(key.trim()));
     is_config.then_some(rest)
+}
+
+/// An alternative to the setting above it (`#or url = "…"`), as a commented-out example.
+fn alternative(line: &str) -> Option<&str> {
+    line.trim_start()
+        .strip_prefix("#or ")
+        .map(|rest| rest.trim_start())
+}
+
+/// A commented line as the ordinary examples see it: alternatives stay commented.
+fn example_line(line: &str) -> &str {
+    match alternative(line) {
+        Some(_) => "",
+        None => uncommented(line).unwrap_or(line),
+    }
 }
 
 fn is_key(word: &str) -> bool {
@@ -82,16 +101,36 @@ fn the_example_shows_the_defaults() {
 #[test]
 fn every_commented_out_example_is_valid_too() {
     let example = example();
-    let text: Vec<&str> = example
-        .lines()
-        .map(|line| uncommented(line).unwrap_or(line))
-        .collect();
+    let text: Vec<&str> = example.lines().map(example_line).collect();
     let text = text.join("\n");
     let config = config::parse(&text, &example_path()).unwrap_or_else(|e| panic!("{e}\n{text}"));
     assert!(config.ops.is_some());
     assert_eq!(config.guilds.len(), 1);
     assert!(config.sections.get("by_the_numbers").is_some());
     assert_eq!(config.digests[0].mention_role, Some(123456789012345679));
+}
+
+#[test]
+fn each_alternative_is_valid_in_place_of_the_setting_above_it() {
+    let example = example();
+    let lines: Vec<&str> = example.lines().collect();
+    let mut tried = 0;
+    for (i, line) in lines.iter().enumerate() {
+        let Some(alt) = alternative(line) else {
+            continue;
+        };
+        let replaced = (0..i)
+            .rev()
+            .find(|&j| alternative(lines[j]).is_none() && lines[j].contains('='))
+            .expect("an alternative follows the setting it replaces");
+        let mut text: Vec<&str> = lines.iter().map(|l| example_line(l)).collect();
+        text[replaced] = "";
+        text[i] = alt;
+        let text = text.join("\n");
+        config::parse(&text, &example_path()).unwrap_or_else(|e| panic!("{alt}: {e}"));
+        tried += 1;
+    }
+    assert_eq!(tried, 2, "the two PostgreSQL settings");
 }
 
 #[test]

@@ -8,6 +8,8 @@
 //! none depends on another's state.
 
 mod scheduler_support;
+mod store_contract;
+mod store_postgres;
 
 mod config_example;
 mod hostile_input;

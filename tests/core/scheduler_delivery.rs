@@ -279,9 +279,12 @@ async fn fires_on_the_real_clock_within_a_second() {
     );
     let discord = MemoryPoster::new();
     let deps = SchedulerDeps {
-        store: briefbot::store::AsyncStore::open(dir.path().join("b.db"))
-            .await
-            .unwrap(),
+        store: Arc::new(
+            briefbot::store::SqliteStorage::open(dir.path().join("b.db"))
+                .await
+                .unwrap(),
+        ),
+        claims: briefbot::store::Lease::new("test", briefbot::store::DEFAULT_CLAIM_LEASE),
         poster: Arc::new(discord.clone()),
         library: fixed_library(library()),
         clock: Arc::new(SystemClock),

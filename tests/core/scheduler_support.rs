@@ -10,7 +10,7 @@ pub use briefbot::digests::scheduler::MemoryPoster;
 use briefbot::digests::scheduler::{
     fixed_library, Clock, SchedulerDeps, SchedulerHandle, SchedulerOptions, TokioClock,
 };
-use briefbot::store::AsyncStore;
+use briefbot::store::{AsyncStore, Lease, SqliteStorage, DEFAULT_CLAIM_LEASE};
 use chrono::{DateTime, Utc};
 use std::future::Future;
 use std::path::Path;
@@ -78,7 +78,8 @@ pub async fn scheduler_with(
     let discord = discord.with_clock(Arc::clone(&clock));
     let store = AsyncStore::open(db).await.unwrap();
     let deps = SchedulerDeps {
-        store: store.clone(),
+        store: Arc::new(SqliteStorage::new(store.clone(), db.display().to_string())),
+        claims: Lease::new("test", DEFAULT_CLAIM_LEASE),
         poster: Arc::new(discord.clone()),
         library: fixed_library(library),
         clock,

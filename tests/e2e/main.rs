@@ -23,6 +23,7 @@ mod bot_security;
 mod bot_shards;
 mod bot_wire;
 mod cli;
+mod cli_postgres;
 mod locales;
 mod soak;
 mod symlinks;

@@ -1,9 +1,12 @@
-//! One round of a delivery, (digest, fire time): opened in the ledger before anything is sent,
+//! One round of a delivery, (digest, fire time): claimed in the ledger before anything is sent,
 //! content chosen from the library snapshot of that moment (or the choice recorded by an
 //! interrupted attempt), each message sent with its nonce and recorded as it goes, closed
 //! after. A crash at any point leaves a pending row that the next start resumes with the same
-//! nonces, which Discord deduplicates (`enforce_nonce`): nothing lost, nothing doubled. A round
-//! that fails in a way worth trying again is handed back to `retry`, which keeps the row pending.
+//! nonces, which Discord deduplicates (`enforce_nonce`): nothing lost, nothing doubled. The
+//! claim carries a lease that each recorded message renews: a replica that dies mid-send is
+//! replaced once the lease runs out, by one that re-sends the rest under the same nonces. A
+//! round that fails in a way worth trying again is handed back to `retry`, which keeps the row
+//! pending.
 
 use super::changes;
 use super::outcome::{DeliveryOutcome, Round};
@@ -13,12 +16,13 @@ use super::state::Inner;
 use crate::config::WhenEmpty;
 use crate::digests::{entries_by_id, render_delivery, select_content, DigestSpec};
 use crate::render::MessagePayload;
-use crate::store::StoreError;
+use crate::store::{Claim, StoreError};
 use chrono::{DateTime, Utc};
 use std::collections::HashSet;
 use std::sync::Arc;
 
-/// One round: the ledger row opened (or found), the content chosen (or the recorded choice
+/// One round: the ledger row claimed (or found closed, or held by another replica), the
+/// content chosen (or the recorded choice
 /// reused), the messages not yet sent sent with their immediate retries, the row closed.
 pub(super) async fn deliver_round(
     inner: &Arc<Inner>,
@@ -28,24 +32,22 @@ pub(super) async fn deliver_round(
     let store = &inner.deps.store;
     let key = spec.key.clone();
     let now = inner.now();
-    let row = store.call({
-        let key = key.clone();
-        move |s| s.begin(&key, fire, now)
-    });
-    let row = row.await?;
-    if row.status.is_closed() {
-        tracing::info!(
-            status = row.status.as_str(),
-            "already recorded; not sent again"
-        );
-        return Ok(Round::Done(DeliveryOutcome::AlreadyClosed(row.status)));
-    }
+    let claims = &inner.deps.claims;
+    let row = match store.claim(&key, fire, claims, now).await? {
+        Claim::Ours(row) => row,
+        Claim::Closed(row) => {
+            tracing::info!(
+                status = row.status.as_str(),
+                "already recorded; not sent again"
+            );
+            return Ok(Round::Done(DeliveryOutcome::AlreadyClosed(row.status)));
+        }
+        Claim::Held { owner, until } => return Ok(Round::Held { owner, until }),
+    };
     let (payloads, empty) = content(inner, spec, fire, row.briefings.as_deref()).await?;
     if empty && spec.when_empty == WhenEmpty::Skip {
         let now = inner.now();
-        store
-            .call(move |s| s.record_skipped_empty(&key, fire, now))
-            .await?;
+        store.record_skipped_empty(&key, fire, now).await?;
         tracing::info!("nothing new to post; skipped");
         return Ok(Round::Done(DeliveryOutcome::SkippedEmpty));
     }
@@ -67,10 +69,8 @@ pub(super) async fn deliver_round(
                 | PostError::RateLimited { .. }),
             )) => {
                 // What was sent so far is kept, so the next round sends only the rest.
-                let (key, ids, now) = (key.clone(), ids.clone(), inner.now());
-                store
-                    .call(move |s| s.record_progress(&key, fire, &ids, now))
-                    .await?;
+                let now = inner.now();
+                store.record_progress(&key, fire, &ids, claims, now).await?;
                 return Ok(Round::Retry { error, attempts });
             }
             Err(SendStop::Failed(e)) => {
@@ -81,15 +81,13 @@ pub(super) async fn deliver_round(
         // Progress before the last message, so a resumed delivery skips what was sent; the
         // last one is recorded with the close below.
         if i + 1 < payloads.len() {
-            let (key, ids, now) = (key.clone(), ids.clone(), inner.now());
-            store
-                .call(move |s| s.record_progress(&key, fire, &ids, now))
-                .await?;
+            let now = inner.now();
+            store.record_progress(&key, fire, &ids, claims, now).await?;
         }
     }
     let (channel, messages, now) = (spec.channel_id, ids.len(), inner.now());
     store
-        .call(move |s| s.record_sent(&key, fire, channel, &ids, attempts, now))
+        .record_sent(&key, fire, channel, &ids, attempts, now)
         .await?;
     tracing::info!(messages, attempts, "digest delivered");
     Ok(Round::Done(DeliveryOutcome::Sent { messages }))
@@ -110,19 +108,17 @@ async fn content(
         None => {
             let posted = if spec.only_new {
                 let (key, channel) = (spec.key.clone(), spec.channel_id);
-                let posted = inner.deps.store.call(move |s| s.posted_ids(&key, channel));
-                posted.await?
+                inner.deps.store.posted_ids(&key, channel).await?
             } else {
                 HashSet::new()
             };
             let entries = select_content(spec, library, &posted);
             let ids: Vec<String> = entries.iter().map(|e| e.briefing.id.clone()).collect();
-            let key = spec.key.clone();
-            let record = inner
+            inner
                 .deps
                 .store
-                .call(move |s| s.set_briefings(&key, fire, &ids));
-            record.await?;
+                .set_briefings(&spec.key, fire, &ids)
+                .await?;
             entries
         }
     };
@@ -161,7 +157,7 @@ pub(super) async fn fail_with(
     inner
         .deps
         .store
-        .call(move |s| s.record_failed(&key, fire, &recorded, attempts, now))
+        .record_failed(&key, fire, &recorded, attempts, now)
         .await?;
     let words = inner.alert_words(spec);
     let (name, error_arg) = (

@@ -9,11 +9,8 @@ use std::sync::Arc;
 /// Pauses a digest in the store and takes it off the timer.
 pub(super) async fn pause(inner: &Inner, key: &str, reason: &str) -> Result<(), StoreError> {
     let (k, r, now) = (key.to_string(), reason.to_string(), inner.now());
-    inner
-        .deps
-        .store
-        .call(move |s| s.set_paused(&k, Some(&r), now))
-        .await?;
+    inner.deps.store.set_paused(&k, Some(&r), now).await?;
+    announce(inner, key).await;
     let mut queue = inner.queue();
     if let Some(entry) = queue.get(key) {
         let mut spec = DigestSpec::clone(&entry.spec);
@@ -23,6 +20,15 @@ pub(super) async fn pause(inner: &Inner, key: &str, reason: &str) -> Result<(), 
     Ok(())
 }
 
+/// Tells the other replicas (and this one's subscribers) that a digest changed, so the one
+/// that times it reloads it. A failure is logged, not returned: the change itself is stored,
+/// and replicas also reload on their own.
+pub(super) async fn announce(inner: &Inner, key: &str) {
+    if let Err(e) = inner.deps.store.notify_digest_changed(key).await {
+        tracing::warn!(digest = %key, error = %e, "could not announce a digest change");
+    }
+}
+
 /// Puts `spec` on the timer: a digest new to the store is marked seen (it will not catch up
 /// on earlier fires); a paused one stays paused; an unchanged schedule keeps its next fire.
 pub(super) async fn upsert(
@@ -30,17 +36,11 @@ pub(super) async fn upsert(
     mut spec: DigestSpec,
 ) -> Result<Arc<DigestSpec>, StoreError> {
     let (key, now) = (spec.key.clone(), inner.now());
-    let state = inner
-        .deps
-        .store
-        .call(move |s| {
-            let state = s.state(&key)?;
-            if state.is_none() {
-                s.mark_seen([key.as_str()], now)?;
-            }
-            Ok(state)
-        })
-        .await?;
+    let store = &inner.deps.store;
+    let state = store.state(&key).await?;
+    if state.is_none() {
+        store.mark_seen(&[key], now).await?;
+    }
     spec.paused = state.is_some_and(|s| s.paused);
     let spec = Arc::new(spec);
     let mut queue = inner.queue();

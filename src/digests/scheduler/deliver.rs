@@ -53,10 +53,7 @@ async fn record_too_late(inner: &Inner, spec: &DigestSpec, fire: DateTime<Utc>) 
     let missed = vec![(spec.key.clone(), fire)];
     let now = inner.now();
     let reason = "came due while an earlier delivery of this digest was being retried";
-    let recorded = inner
-        .deps
-        .store
-        .call(move |s| s.record_missed(&missed, reason, now));
+    let recorded = inner.deps.store.record_missed(&missed, reason, now);
     if let Err(e) = recorded.await {
         tracing::error!(error = %e, "could not record a missed fire time");
     }

@@ -24,7 +24,7 @@ impl SchedulerHandle {
             .inner
             .deps
             .store
-            .call(move |s| s.get_digest(guild_id, &stored_name))
+            .get_digest(guild_id, &stored_name)
             .await?;
         row.ok_or_else(|| SchedulerError::NotFound(name.into()))
     }
@@ -40,11 +40,9 @@ impl SchedulerHandle {
         };
         let row = DigestRow { digest, ..old };
         let spec = DigestSpec::from_row(&row, &self.inner.settings().defaults)?;
-        self.inner
-            .deps
-            .store
-            .call(move |s| s.update_digest(&row.digest))
-            .await?;
-        Ok(changes::upsert(&self.inner, spec).await?)
+        self.inner.deps.store.update_digest(&row.digest).await?;
+        let spec = changes::upsert(&self.inner, spec).await?;
+        changes::announce(&self.inner, &spec.key).await;
+        Ok(spec)
     }
 }

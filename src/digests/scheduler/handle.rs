@@ -118,9 +118,11 @@ impl SchedulerHandle {
         self.inner
             .deps
             .store
-            .call(move |s| s.insert_digest(&row.digest, now))
+            .insert_digest(&row.digest, now)
             .await?;
-        Ok(changes::upsert(&self.inner, spec).await?)
+        let spec = changes::upsert(&self.inner, spec).await?;
+        changes::announce(&self.inner, &spec.key).await;
+        Ok(spec)
     }
 
     /// Removes a runtime digest (store and timer). Config digests are refused: the file
@@ -136,10 +138,11 @@ impl SchedulerHandle {
         self.inner
             .deps
             .store
-            .call(move |s| s.delete_digest(guild_id, &stored_name))
+            .delete_digest(guild_id, &stored_name)
             .await?;
         self.inner.queue().remove(&spec.key);
         self.inner.wake.notify_one();
+        changes::announce(&self.inner, &spec.key).await;
         Ok(())
     }
 
@@ -160,16 +163,11 @@ impl SchedulerHandle {
             .get(key)
             .ok_or_else(|| SchedulerError::NotFound(key.into()))?;
         let (k, now) = (key.to_string(), self.inner.now());
-        let paused_at = self
-            .inner
-            .deps
-            .store
-            .call(move |s| {
-                let before = s.state(&k)?;
-                s.set_paused(&k, None, now)?;
-                Ok(before.and_then(|st| st.paused_at))
-            })
-            .await?;
+        let store = &self.inner.deps.store;
+        let before = store.state(&k).await?;
+        store.set_paused(&k, None, now).await?;
+        changes::announce(&self.inner, &k).await;
+        let paused_at = before.and_then(|st| st.paused_at);
         let mut resumed = DigestSpec::clone(&spec);
         resumed.paused = false;
         let next = resumed.schedule.next_after(now);
@@ -263,12 +261,7 @@ impl SchedulerHandle {
             .ok_or_else(|| SchedulerError::NotFound(key.into()))?;
         let posted = if spec.only_new {
             let (key, channel) = (spec.key.clone(), spec.channel_id);
-            let posted = self
-                .inner
-                .deps
-                .store
-                .call(move |s| s.posted_ids(&key, channel));
-            posted.await?
+            self.inner.deps.store.posted_ids(&key, channel).await?
         } else {
             HashSet::new()
         };
@@ -345,12 +338,10 @@ impl SchedulerHandle {
         };
         found.sort_by_key(|(spec, _)| spec.name.to_lowercase());
         let keys: Vec<String> = found.iter().map(|(s, _)| s.key.clone()).collect();
-        let states = self.inner.deps.store.call(move |s| {
-            keys.iter()
-                .map(|k| s.state(k))
-                .collect::<Result<Vec<_>, _>>()
-        });
-        let states = states.await?;
+        let mut states = Vec::with_capacity(keys.len());
+        for key in &keys {
+            states.push(self.inner.deps.store.state(key).await?);
+        }
         Ok(found
             .into_iter()
             .zip(states)

@@ -3,14 +3,17 @@
 
 use super::clock::Clock;
 use super::ports::{LibrarySource, Poster};
-use crate::store::AsyncStore;
+use crate::store::{Lease, Storage};
 use std::sync::Arc;
 use std::time::Duration;
 
 /// What the scheduler works with.
 #[derive(Clone)]
 pub struct SchedulerDeps {
-    pub store: AsyncStore,
+    pub store: Arc<dyn Storage>,
+    /// What each delivery is claimed under: this process's replica id, and how long a claim
+    /// holds while its owner does not renew it (another replica then takes it over).
+    pub claims: Lease,
     pub poster: Arc<dyn Poster>,
     pub library: LibrarySource,
     pub clock: Arc<dyn Clock>,

@@ -60,5 +60,14 @@ pub(super) type FirstOutcome = Option<tokio::sync::oneshot::Sender<DeliveryOutco
 /// later (a server error, no answer, or rate limits that outlasted the immediate retries).
 pub(super) enum Round {
     Done(DeliveryOutcome),
-    Retry { error: PostError, attempts: u32 },
+    Retry {
+        error: PostError,
+        attempts: u32,
+    },
+    /// Another replica claimed this fire and its lease still runs until `until`: try again
+    /// then (it is closed by then if that replica delivered it).
+    Held {
+        owner: String,
+        until: DateTime<Utc>,
+    },
 }

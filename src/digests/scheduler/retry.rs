@@ -3,6 +3,10 @@
 //! until its catch-up grace runs out; only then is it recorded failed and alerted. A restart
 //! meanwhile resumes it from the pending row with the same nonces. A gone or forbidden
 //! channel, or a message Discord refuses, fails at once (`deliver_round`).
+//!
+//! A store that is away (the database server restarting) is waited out the same way, within
+//! the same grace: the fire stays due and is delivered once the store answers again. A fire
+//! another replica holds is looked at again when that replica's lease ends.
 
 use super::attempt::{deliver_round, fail, fail_with};
 use super::catch_up::MIN_RUNNING_GRACE;
@@ -12,6 +16,18 @@ use crate::digests::DigestSpec;
 use chrono::{DateTime, TimeDelta, Utc};
 use std::sync::Arc;
 use tracing::Instrument;
+
+/// Looked at again this long after another replica's claim should have ended, so its last
+/// write has landed.
+const LEASE_SLACK: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Sleeps `wait`; false when shutdown came first.
+async fn pause(inner: &Inner, wait: std::time::Duration) -> bool {
+    tokio::select! {
+        _ = tokio::time::sleep(wait) => true,
+        _ = inner.stop.cancelled() => false,
+    }
+}
 
 /// How long after its fire time a delivery may still be tried: the digest's catch-up grace,
 /// and at least the lateness always tolerated while running.
@@ -61,6 +77,27 @@ async fn rounds(
         let (error, attempts) = match round {
             Ok(Round::Done(outcome)) => return outcome,
             Ok(Round::Retry { error, attempts }) => (error, attempts),
+            Ok(Round::Held {
+                owner,
+                until: lease,
+            }) => {
+                tracing::info!(%owner, %lease, "another replica is delivering it; looking again when its claim ends");
+                let wait = (lease - inner.now()).to_std().unwrap_or_default();
+                if inner.now() >= until || !pause(inner, wait + LEASE_SLACK).await {
+                    return DeliveryOutcome::Interrupted;
+                }
+                continue;
+            }
+            Err(e) if e.is_transient() && inner.now() < until => {
+                retries += 1;
+                let wait = inner.options.retry.redelivery_after(retries);
+                let wait = wait.min((until - inner.now()).to_std().unwrap_or_default());
+                tracing::warn!(error = %e, ?wait, "the store is away; the delivery stays due and is tried again");
+                if !pause(inner, wait).await {
+                    return DeliveryOutcome::Interrupted;
+                }
+                continue;
+            }
             Err(e) => {
                 tracing::error!(error = %e, "delivery left pending: the store failed");
                 return DeliveryOutcome::Interrupted;
@@ -90,7 +127,7 @@ async fn rounds(
         let noted = inner
             .deps
             .store
-            .call(move |s| s.record_retry(&key, fire, &recorded, attempts, now));
+            .record_retry(&key, fire, &recorded, attempts, now);
         if let Err(e) = noted.await {
             tracing::error!(error = %e, "delivery left pending: the store failed");
             return DeliveryOutcome::Interrupted;
@@ -124,10 +161,7 @@ async fn rounds(
                 let missed = vec![(spec.key.clone(), fire)];
                 let reason = "paused while its delivery was being retried";
                 let now = inner.now();
-                let recorded = inner
-                    .deps
-                    .store
-                    .call(move |s| s.record_missed(&missed, reason, now));
+                let recorded = inner.deps.store.record_missed(&missed, reason, now);
                 if let Err(e) = recorded.await {
                     tracing::error!(error = %e, "could not record a missed fire time");
                 }

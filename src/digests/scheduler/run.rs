@@ -38,18 +38,11 @@ struct Plan {
 /// grace) and catches up fires missed while down, per digest policy.
 pub(super) async fn load(inner: &Arc<Inner>) -> Result<(), SchedulerError> {
     let now = inner.now();
-    let (rows, states, latest, pending) = inner
-        .deps
-        .store
-        .call(|s| {
-            Ok((
-                s.all_digests()?,
-                s.states()?,
-                s.latest_fires()?,
-                s.pending()?,
-            ))
-        })
-        .await?;
+    let store = &inner.deps.store;
+    let rows = store.all_digests().await?;
+    let states = store.states().await?;
+    let latest = store.latest_fires().await?;
+    let pending = store.pending().await?;
     let (defaults, mut specs) = {
         let settings = inner.settings();
         (settings.defaults.clone(), settings.config_digests.clone())
@@ -130,22 +123,20 @@ pub(super) async fn load(inner: &Arc<Inner>) -> Result<(), SchedulerError> {
         tracing::warn!(digest = %key, fire = fire.timestamp(), "interrupted delivery not resumed");
     }
     let counts = (work.len(), missed_down.len(), missed_stale.len());
-    inner
-        .deps
-        .store
-        .call(move |s| {
-            s.mark_seen(unseen.iter().map(String::as_str), now)?;
-            s.record_missed(
-                &missed_down,
-                "missed while briefbot was down (catch-up policy)",
-                now,
-            )?;
-            s.record_missed(
-                &missed_stale,
-                "interrupted, and not resumed: older than grace, or the digest is paused or gone",
-                now,
-            )
-        })
+    store.mark_seen(&unseen, now).await?;
+    store
+        .record_missed(
+            &missed_down,
+            "missed while briefbot was down (catch-up policy)",
+            now,
+        )
+        .await?;
+    store
+        .record_missed(
+            &missed_stale,
+            "interrupted, and not resumed: older than grace, or the digest is paused or gone",
+            now,
+        )
         .await?;
     let total = queue_items.len();
     {
@@ -178,7 +169,7 @@ fn prune(inner: &Arc<Inner>, now: DateTime<Utc>) {
     let store = inner.deps.store.clone();
     inner.tracker.spawn(async move {
         let before = now - LEDGER_RETENTION;
-        match store.call(move |s| s.prune_deliveries(before)).await {
+        match store.prune_deliveries(before).await {
             Ok(deleted) => tracing::debug!(deleted, "old ledger rows pruned"),
             Err(e) => tracing::warn!(error = %e, "could not prune the ledger"),
         }
@@ -257,7 +248,7 @@ fn dispatch(inner: &Arc<Inner>, due: Due, now: DateTime<Utc>) {
         tracing::warn!(digest = %spec.key, count = missed.len(), "fire times missed (clock jump or suspend)");
         let store = inner.deps.store.clone();
         inner.tracker.spawn(async move {
-            let record = store.call(move |s| s.record_missed(&missed, "came due too late", now));
+            let record = store.record_missed(&missed, "came due too late", now);
             if let Err(e) = record.await {
                 tracing::error!(error = %e, "could not record missed fire times");
             }

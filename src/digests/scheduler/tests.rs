@@ -45,7 +45,8 @@ async fn scheduler(schedule: &str, start: &str) -> (SchedulerHandle, Arc<MemoryP
     let clock = TokioClock::starting_at(at(start));
     let recorder = Arc::new(MemoryPoster::new().with_clock(Arc::new(clock)));
     let deps = SchedulerDeps {
-        store: crate::store::AsyncStore::open(":memory:").await.unwrap(),
+        store: Arc::new(crate::store::SqliteStorage::open(":memory:").await.unwrap()),
+        claims: crate::store::Lease::new("test", crate::store::DEFAULT_CLAIM_LEASE),
         poster: recorder.clone(),
         library: fixed_library(library()),
         clock: Arc::new(clock),

@@ -1,70 +1,12 @@
 //! Runtime digests (`/digest add`) and the state the scheduler keeps for every digest, runtime
 //! or config: when it was first seen, whether it is paused and why, its last delivery and error.
 
-use super::{corrupt, from_unix, id_from_sql, id_to_sql, json_column, Store, StoreError};
+use super::{corrupt, from_unix, id_from_sql, id_to_sql, json_column, Store};
 use crate::config::WhenEmpty;
+use crate::store::{runtime_key, DigestRow, DigestState, NewDigest, StoreError};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension, Row};
 use std::collections::HashMap;
-
-/// The ledger key of a config digest: `cfg:NAME`, lowercase as names are unique ignoring case.
-pub fn config_key(name: &str) -> String {
-    format!("cfg:{}", name.to_lowercase())
-}
-
-/// The ledger key of a runtime digest: `g:GUILD:NAME`.
-pub fn runtime_key(guild_id: u64, name: &str) -> String {
-    format!("g:{guild_id}:{}", name.to_lowercase())
-}
-
-/// A digest as `/digest add` creates it. The command validates the fields (cron, zone,
-/// sections) before it gets here; the store keeps them as typed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewDigest {
-    pub guild_id: u64,
-    pub name: String,
-    pub channel_id: u64,
-    pub schedule: String,
-    /// IANA name.
-    pub timezone: String,
-    /// Section keys; empty means all.
-    pub sections: Vec<String>,
-    pub tag: Option<String>,
-    pub mention_role: Option<u64>,
-    pub silent: bool,
-    pub max_briefings: usize,
-    pub only_new: bool,
-    pub when_empty: WhenEmpty,
-    pub created_by: u64,
-    /// The language of its posts; `None` follows the guild's locale.
-    pub lang: Option<String>,
-}
-
-/// A stored runtime digest with when it was made and whether it is paused.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DigestRow {
-    pub key: String,
-    pub digest: NewDigest,
-    pub created_at: DateTime<Utc>,
-    pub paused: bool,
-    pub paused_reason: Option<String>,
-}
-
-/// What the scheduler recorded about one digest (any source).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DigestState {
-    pub key: String,
-    pub seen_at: DateTime<Utc>,
-    pub paused: bool,
-    pub paused_reason: Option<String>,
-    /// When the current pause began; `None` when not paused (or paused by an older briefbot).
-    pub paused_at: Option<DateTime<Utc>>,
-    pub resumed_at: Option<DateTime<Utc>>,
-    /// Fire time of the latest delivery that was sent.
-    pub last_delivery: Option<DateTime<Utc>>,
-    pub last_error: Option<String>,
-    pub last_error_at: Option<DateTime<Utc>>,
-}
 
 const ROW_COLUMNS: &str = "d.guild_id, d.name, d.channel_id, d.schedule, d.timezone, d.sections, \
      d.tag, d.mention_role, d.silent, d.max_briefings, d.only_new, d.when_empty, d.created_by, \

@@ -1,90 +1,46 @@
 //! The delivery ledger, keyed by (digest, scheduled fire time), and the briefings each digest
-//! has posted. A delivery is `begin`-ed (pending) before anything is sent and closed after;
-//! every closing transition applies only to a pending row, so replaying one is harmless and a
-//! fire that was sent is never sent again.
+//! has posted. A delivery is claimed (pending, with an owner and a lease) before anything is
+//! sent and closed after; every closing transition applies only to a pending row, so replaying
+//! one is harmless and a fire that was sent is never sent again.
 
-use super::{from_unix, id_to_sql, json_column, Store, StoreError};
+use super::{from_unix, id_to_sql, json_column, Store};
+use crate::store::{Claim, Delivery, DeliveryStatus, Lease, StoreError};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension, Row, Transaction};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DeliveryStatus {
-    /// Begun and not closed: being sent, or interrupted (retried at start with the same nonces).
-    Pending,
-    Sent,
-    /// Not delivered on purpose: missed while down (catch-up policy) or too late to send.
-    Missed,
-    Failed,
-    /// Nothing to post and `when_empty = "skip"`.
-    SkippedEmpty,
-}
-
-impl DeliveryStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DeliveryStatus::Pending => "pending",
-            DeliveryStatus::Sent => "sent",
-            DeliveryStatus::Missed => "missed",
-            DeliveryStatus::Failed => "failed",
-            DeliveryStatus::SkippedEmpty => "skipped_empty",
-        }
-    }
-
-    fn parse(s: &str) -> Option<DeliveryStatus> {
-        [
-            DeliveryStatus::Pending,
-            DeliveryStatus::Sent,
-            DeliveryStatus::Missed,
-            DeliveryStatus::Failed,
-            DeliveryStatus::SkippedEmpty,
-        ]
-        .into_iter()
-        .find(|d| d.as_str() == s)
-    }
-
-    /// True once nothing more will be done for this fire.
-    pub fn is_closed(self) -> bool {
-        self != DeliveryStatus::Pending
-    }
-}
-
-/// One ledger row.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Delivery {
-    pub digest_key: String,
-    pub fire_time: DateTime<Utc>,
-    pub status: DeliveryStatus,
-    pub attempts: u32,
-    /// Ids of the messages sent so far, in order: a resumed delivery skips these.
-    pub message_ids: Vec<u64>,
-    /// The briefing ids chosen for this fire, once chosen, so a resumed delivery sends the
-    /// same content under the same nonces.
-    pub briefings: Option<Vec<String>>,
-    pub last_error: Option<String>,
-    pub updated_at: DateTime<Utc>,
-}
-
-pub(super) const COLUMNS: &str =
-    "digest_key, fire_time, status, attempts, message_ids, briefings, last_error, updated_at";
+pub(super) const COLUMNS: &str = "digest_key, fire_time, status, attempts, message_ids, \
+     briefings, last_error, updated_at, owner, lease_until";
 
 impl Store {
-    /// Opens the ledger row of (key, fire) as pending, or returns the row already there
-    /// (whatever its status): callers go on only with a pending row.
-    pub fn begin(
+    /// Claims (key, fire) for `lease.owner`: a new pending row, a pending row whose lease
+    /// expired or that is already this owner's becomes this owner's until `now + lease`;
+    /// otherwise says who holds it, or that it is closed.
+    pub fn claim(
         &mut self,
         key: &str,
         fire: DateTime<Utc>,
+        lease: &Lease,
         now: DateTime<Utc>,
-    ) -> Result<Delivery, StoreError> {
+    ) -> Result<Claim, StoreError> {
         let tx = self.conn.transaction()?;
-        tx.execute(
-            "INSERT INTO deliveries (digest_key, fire_time, status, updated_at)
-             VALUES (?1, ?2, 'pending', ?3) ON CONFLICT DO NOTHING",
-            params![key, fire.timestamp(), now.timestamp()],
+        let changed = tx.execute(
+            "INSERT INTO deliveries (digest_key, fire_time, status, updated_at, owner, lease_until)
+             VALUES (?1, ?2, 'pending', ?3, ?4, ?5)
+             ON CONFLICT (digest_key, fire_time) DO UPDATE SET
+                 owner = excluded.owner, lease_until = excluded.lease_until
+             WHERE deliveries.status = 'pending'
+               AND (coalesce(deliveries.lease_until, 0) < ?3 OR deliveries.owner = ?4)",
+            params![
+                key,
+                fire.timestamp(),
+                now.timestamp(),
+                lease.owner,
+                lease.until(now).timestamp()
+            ],
         )?;
-        let row = get(&tx, key, fire)?.expect("the row was just ensured");
+        let row = get(&tx, key, fire)?.expect("the row exists after the upsert");
         tx.commit()?;
-        Ok(row)
+        Ok(claim_of(changed == 1, row))
     }
 
     pub fn delivery(&self, key: &str, fire: DateTime<Utc>) -> Result<Option<Delivery>, StoreError> {
@@ -107,22 +63,25 @@ impl Store {
         Ok(())
     }
 
-    /// Records the messages sent so far (progress of a pending delivery).
+    /// Records the messages sent so far (progress of a pending delivery) and renews the lease.
     pub fn record_progress(
         &mut self,
         key: &str,
         fire: DateTime<Utc>,
         message_ids: &[u64],
+        lease: &Lease,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         self.conn.execute(
-            "UPDATE deliveries SET message_ids = ?3, updated_at = ?4
+            "UPDATE deliveries SET message_ids = ?3, updated_at = ?4, owner = ?5, lease_until = ?6
              WHERE digest_key = ?1 AND fire_time = ?2 AND status = 'pending'",
             params![
                 key,
                 fire.timestamp(),
                 ids_json(message_ids),
-                now.timestamp()
+                now.timestamp(),
+                lease.owner,
+                lease.until(now).timestamp()
             ],
         )?;
         Ok(())
@@ -314,11 +273,27 @@ pub(super) fn read(r: &Row) -> rusqlite::Result<Delivery> {
         briefings,
         last_error: r.get(6)?,
         updated_at: from_unix(r.get(7)?),
+        owner: r.get(8)?,
+        lease_until: r.get::<_, Option<i64>>(9)?.map(from_unix),
     })
 }
 
+/// What a claim came to, from whether the upsert took the row and the row as it now is.
+pub(crate) fn claim_of(taken: bool, row: Delivery) -> Claim {
+    if row.status.is_closed() {
+        Claim::Closed(row)
+    } else if taken {
+        Claim::Ours(row)
+    } else {
+        Claim::Held {
+            owner: row.owner.clone().unwrap_or_default(),
+            until: row.lease_until.unwrap_or_default(),
+        }
+    }
+}
+
 /// Message ids as JSON strings, as Discord writes snowflakes.
-fn ids_json(ids: &[u64]) -> String {
+pub(crate) fn ids_json(ids: &[u64]) -> String {
     let ids: Vec<String> = ids.iter().map(u64::to_string).collect();
     serde_json::to_string(&ids).expect("a list of strings serializes")
 }

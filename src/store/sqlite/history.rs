@@ -1,8 +1,9 @@
 //! The read side of the ledger, used at start and by `/digest list`: latest fire per digest,
 //! interrupted deliveries, recent history, posted briefings; and pruning of old rows.
 
-use super::ledger::{read, Delivery, COLUMNS};
-use super::{from_unix, id_to_sql, Store, StoreError};
+use super::ledger::{read, COLUMNS};
+use super::{from_unix, id_to_sql, Store};
+use crate::store::{Delivery, StoreError};
 use chrono::{DateTime, Utc};
 use rusqlite::params;
 use std::collections::{HashMap, HashSet};
