@@ -1,7 +1,7 @@
 //! Connecting: the token and gateway checks ([`Api`]), the serenity client with poise's
 //! framework ([`Bot`]), what happens on the first READY, and the digest scheduler's poster.
 
-use super::http::{ApplicationReply, ChannelReply, Route};
+use super::http::{ApplicationReply, ChannelReply, GatewayReply, Route};
 use super::rest::{Rest, RetryPolicy};
 use super::state::Data;
 use super::{commands, events, poster, register, shards};
@@ -21,6 +21,8 @@ pub struct Api {
     pub rest: Rest,
     application_id: u64,
     api_base: String,
+    /// The websocket address `api_base` gave; the only one the bot connects to.
+    gateway_url: String,
 }
 
 impl Api {
@@ -43,13 +45,17 @@ impl Api {
             .ok()
             .and_then(|a| a.id.parse().ok())
             .context("Discord sent no application id")?;
-        rest.get(Route::Gateway, RetryPolicy::PATIENT).await.map_err(|e| {
+        let gateway = rest.get(Route::Gateway, RetryPolicy::PATIENT).await.map_err(|e| {
             anyhow::anyhow!("cannot get the gateway address from {api_base}/api/v10/gateway: {e}; not connecting anywhere else")
         })?;
+        let gateway_url = serde_json::from_value::<GatewayReply>(gateway)
+            .map(|g| g.url)
+            .with_context(|| format!("{api_base}/api/v10/gateway sent no gateway address"))?;
         Ok(Api {
             rest,
             application_id,
             api_base,
+            gateway_url,
         })
     }
 }
@@ -107,6 +113,7 @@ impl Bot {
             rest,
             application_id,
             api_base,
+            gateway_url,
         } = api;
         let locales = Arc::clone(&app.config().locales);
         let data = Arc::new(Data::new(app, rest, application_id));
@@ -146,6 +153,10 @@ impl Bot {
             .framework(framework)
             .await
             .context("cannot create the Discord client")?;
+        // Serenity asks for the gateway again, without our rate limiting, and falls back to
+        // Discord's own address if that request fails (a 429 when replicas start together):
+        // the address checked in `Api::connect` is the one used.
+        *client.ws_url.lock().await = gateway_url;
         let stopping = Arc::new(tokio::sync::watch::channel(false).0);
         Ok(Bot {
             client,

@@ -96,6 +96,12 @@ pub struct ApplicationReply {
     pub id: String,
 }
 
+/// The part of `GET /gateway` briefbot reads: where the websocket is.
+#[derive(Debug, Deserialize)]
+pub struct GatewayReply {
+    pub url: String,
+}
+
 /// The part of `GET /gateway/bot` briefbot reads.
 #[derive(Debug, Deserialize)]
 pub struct GatewayBotReply {

@@ -88,6 +88,22 @@ async fn a_failing_gateway_endpoint_is_a_clear_error_not_a_connection_elsewhere(
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_429_on_serenitys_own_gateway_lookup_does_not_send_the_bot_to_discord() {
+    let fake = FakeDiscord::start().await;
+    // briefbot's own lookup passes; serenity's, right after it and without briefbot's rate
+    // limiting, is refused, as when replicas start together. Serenity would then connect to
+    // wss://gateway.discord.gg.
+    fake.rate_limit_after("GET", "/gateway", 1, 1, 5.0);
+    let bot = Bot::start(&fake, &shipped_briefings(), "").await;
+    assert_eq!(fake.gateway_log().connections, 1, "{}", bot.logs());
+    let lookups: Vec<u16> = (fake.requests().iter())
+        .filter(|r| r.is("GET", "/gateway"))
+        .map(|r| r.status)
+        .collect();
+    assert_eq!(lookups[..2], [200, 429], "{}", bot.logs());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_missing_token_is_one_line_and_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("config.toml"), "[briefings]\ndir = \".\"\n").unwrap();

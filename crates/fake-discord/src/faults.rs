@@ -42,6 +42,8 @@ pub struct RestFault {
     pub method: Option<String>,
     /// Matched against the path below `/api/v10`; `""` matches every route.
     pub path_contains: String,
+    /// How many matching requests still pass untouched before the fault answers.
+    pub pass: u32,
     /// How many more requests this fault answers; `u32::MAX` means "until cleared".
     pub remaining: u32,
     pub kind: FaultKind,
@@ -61,6 +63,10 @@ impl RestFault {
 /// Consumes one use of the first armed fault matching the request, if any.
 pub(crate) fn take(faults: &mut [RestFault], method: &str, route: &str) -> Option<FaultKind> {
     let fault = faults.iter_mut().find(|f| f.matches(method, route))?;
+    if fault.pass > 0 {
+        fault.pass -= 1;
+        return None;
+    }
     if fault.remaining != u32::MAX {
         fault.remaining -= 1;
     }
@@ -130,6 +136,23 @@ impl FakeDiscord {
                 global,
             },
         );
+    }
+
+    /// Like [`FakeDiscord::rate_limit`], once `pass` matching requests have gone through
+    /// untouched: e.g. the second of two clients asking for the same route.
+    pub fn rate_limit_after(
+        &self,
+        method: &str,
+        path_contains: &str,
+        pass: u32,
+        times: u32,
+        retry_after: f64,
+    ) {
+        let kind = FaultKind::RateLimited {
+            retry_after,
+            global: true,
+        };
+        self.arm_after(method, path_contains, pass, times, kind);
     }
 
     /// The next `times` matching requests get `status` (e.g. 500, 502, 503).
@@ -209,10 +232,15 @@ impl FakeDiscord {
     }
 
     fn arm(&self, method: &str, path_contains: &str, times: u32, kind: FaultKind) {
+        self.arm_after(method, path_contains, 0, times, kind);
+    }
+
+    fn arm_after(&self, method: &str, path_contains: &str, pass: u32, times: u32, kind: FaultKind) {
         let method = (method != "*").then(|| method.to_owned());
         let fault = RestFault {
             method,
             path_contains: path_contains.to_owned(),
+            pass,
             remaining: times,
             kind,
         };
