@@ -99,6 +99,9 @@ impl App {
 /// Runs the bot until SIGINT or SIGTERM.
 pub async fn run(mut config: Config, config_path: PathBuf, token: String) -> anyhow::Result<()> {
     let api = discord::Api::connect(&config.discord, &token).await?;
+    // Replicas started together look up their channels at once, before any has seen the
+    // others: each takes the share its shard range implies from the start.
+    api.rest.set_share(config.discord.shards.processes());
     discord::resolve_digest_guilds(&api.rest, &mut config).await;
     let config = Arc::new(config);
     log_locale_warnings(&config);
@@ -148,8 +151,9 @@ pub async fn run(mut config: Config, config_path: PathBuf, token: String) -> any
     let replicas = match config.storage.postgres {
         Some(_) => {
             let card = replica::card(&config.discord.shards);
+            let rest = api.rest.clone();
             let registrar = Arc::clone(&app.registrar);
-            Some(replica::join(&scheduler, api.rest.clone(), card, registrar).await)
+            Some(replica::join(&scheduler, rest, card, registrar, config.discord.shards).await)
         }
         None => None,
     };

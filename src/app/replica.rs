@@ -4,6 +4,7 @@
 //! and keeps or takes the command registrar's lock. A task applies the digest changes other
 //! replicas announce. On SQLite none of this runs: one process owns every digest.
 
+use crate::config::Shards;
 use crate::digests::scheduler::{ReplicaCard, SchedulerHandle};
 use crate::discord::Rest;
 use chrono::Utc;
@@ -42,11 +43,15 @@ pub async fn join(
     rest: Rest,
     card: ReplicaCard,
     registrar: Arc<watch::Sender<bool>>,
+    shards: Shards,
 ) -> ReplicaTasks {
+    // Never more than the shard layout implies: a replica that has not heartbeated yet, or
+    // one that died, is still counted, so the total stays within Discord's global limit.
+    let at_least = shards.processes();
     scheduler.share_work();
     registrar.send_replace(false);
     tracing::info!(replica = scheduler.replica_id(), host = %card.host, shards = %card.shards, "joining the replicas");
-    round(scheduler, &rest, &card, &registrar).await;
+    round(scheduler, &rest, &card, &registrar, at_least).await;
     let looping = {
         let scheduler = scheduler.clone();
         tokio::spawn(async move {
@@ -55,7 +60,7 @@ pub async fn join(
             tick.tick().await;
             loop {
                 tick.tick().await;
-                round(&scheduler, &rest, &card, &registrar).await;
+                round(&scheduler, &rest, &card, &registrar, at_least).await;
             }
         })
     };
@@ -73,11 +78,12 @@ async fn round(
     rest: &Rest,
     card: &ReplicaCard,
     registrar: &watch::Sender<bool>,
+    at_least: u32,
 ) {
     match scheduler.replica_round(card).await {
         Ok((_, live)) => {
             let count = live.len().max(1);
-            rest.set_share(count as u32);
+            rest.set_share((count as u32).max(at_least));
             crate::metrics::replicas_live(count);
             crate::metrics::buckets_owned(scheduler.buckets_owned());
             tracing::debug!(

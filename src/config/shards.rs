@@ -65,6 +65,16 @@ impl Shards {
             Shards::Range { first, last, .. } => Some(first..=last),
         }
     }
+
+    /// How many processes the shard layout implies: a range of `total` suggests others run
+    /// the rest, at least `ceil(total / range length)` of them. Before replicas have seen each
+    /// other (they start together) this is the best guess of how many share the bot's rate.
+    pub fn processes(self) -> u32 {
+        match self {
+            Shards::Auto | Shards::Count(_) => 1,
+            Shards::Range { first, last, total } => total.div_ceil(last - first + 1),
+        }
+    }
 }
 
 impl fmt::Display for Shards {
@@ -97,6 +107,18 @@ mod tests {
         );
         assert_eq!(Shards::parse("0-3/8").map(|s| s.ids()), Ok(Some(0..=3)));
         assert_eq!(Shards::Count(2).ids(), Some(0..=1));
+    }
+
+    #[test]
+    fn a_range_implies_how_many_processes_share_the_bot() {
+        let processes = |text: &str| Shards::parse(text).unwrap().processes();
+        assert_eq!(processes("auto"), 1);
+        assert_eq!(processes("0-0/3"), 3);
+        assert_eq!(processes("0-3/8"), 2);
+        assert_eq!(processes("6-7/8"), 4);
+        assert_eq!(processes("0-2/8"), 3);
+        assert_eq!(processes("0-7/8"), 1);
+        assert_eq!(Shards::Count(4).processes(), 1);
     }
 
     #[test]
