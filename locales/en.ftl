@@ -115,6 +115,10 @@ status-latency = { $ms } ms
 status-not-measured = not measured yet
 status-none = none
 status-incident = <t:{ $at }:R>: { $what }
+status-replicas = Replicas ({ $count }):
+status-replica = `{ $id }` on { $host }: shards { $shards }, { $buckets } digest buckets, heartbeat { $age } s ago{ $this }
+status-replica-this = {" "}(this one)
+status-replicas-unknown = Replicas: unknown ({ $error })
 reloaded = Reloaded. { $summary }
 
 ## /digest, for moderators

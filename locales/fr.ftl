@@ -175,6 +175,10 @@ status-latency = { $ms } ms
 status-not-measured = pas encore mesurée
 status-none = aucun
 status-incident = <t:{ $at }:R> : { $what }
+status-replicas = Réplicas ({ $count }) :
+status-replica = `{ $id }` sur { $host } : shards { $shards }, { $buckets } paquets de digests, signe de vie il y a { $age } s{ $this }
+status-replica-this = {" "}(celui-ci)
+status-replicas-unknown = Réplicas : inconnus ({ $error })
 reloaded = Rechargé. { $summary }
 
 ## /digest, pour les modérateurs

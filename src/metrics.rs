@@ -49,6 +49,8 @@ struct Metrics {
     deliveries: Family<OutcomeLabels, Counter>,
     gateway_events: Family<KindLabels, Counter>,
     cooldown_refusals: Counter,
+    replicas_live: Gauge,
+    buckets_owned: Gauge,
     last_gateway_fault: Mutex<Option<Incident>>,
     last_failed_delivery: Mutex<Option<Incident>>,
 }
@@ -120,7 +122,21 @@ fn metrics() -> &'static Metrics {
             "Query commands refused because the member was on cooldown",
             cooldown_refusals.clone(),
         );
+        let replicas_live = Gauge::default();
+        registry.register(
+            "replicas_live",
+            "Replicas with a recent heartbeat, as this one last saw (PostgreSQL only)",
+            replicas_live.clone(),
+        );
+        let buckets_owned = Gauge::default();
+        registry.register(
+            "buckets_owned",
+            "Digest buckets this replica fires (PostgreSQL only)",
+            buckets_owned.clone(),
+        );
         Metrics {
+            replicas_live,
+            buckets_owned,
             deliveries,
             gateway_events,
             cooldown_refusals,
@@ -202,6 +218,14 @@ pub fn gateway_event(kind: &str, detail: &str) {
             what: detail.to_string(),
         });
     }
+}
+
+pub fn replicas_live(count: usize) {
+    metrics().replicas_live.set(count as i64);
+}
+
+pub fn buckets_owned(count: usize) {
+    metrics().buckets_owned.set(count as i64);
 }
 
 pub fn cooldown_refusal() {

@@ -4,12 +4,15 @@
 //! and the signals that stop it. The Discord adapter (`crate::discord`) is one of its parts.
 //!
 //! Start-up: check the token and the gateway endpoint through `discord.api_base` (so a test
-//! server or proxy is never silently bypassed), open the database, load the briefings, connect;
-//! on the first READY only, register commands and start the digest scheduler. On SIGINT/SIGTERM:
-//! stop firing digests, disconnect, let in-flight answers finish (at most 10 s), return.
+//! server or proxy is never silently bypassed), open the database, load the briefings, on
+//! PostgreSQL join the replicas (`replica.rs`: a first bucket round), connect; on the first READY
+//! only, register commands (one replica among several) and start the digest scheduler. On
+//! SIGINT/SIGTERM: stop the replica rounds, stop firing digests, leave the replicas, disconnect,
+//! let in-flight answers finish (at most 10 s), return.
 
 pub mod ops;
 mod reload;
+pub mod replica;
 mod watch;
 
 pub use reload::{reload, Reload};
@@ -40,6 +43,9 @@ pub struct App {
     scheduler: OnceLock<SchedulerHandle>,
     pub started: Instant,
     pub cooldowns: Cooldowns,
+    /// True while this process is the one that registers slash commands: always with SQLite,
+    /// the holder of the registrar lock among PostgreSQL replicas (`replica.rs`).
+    pub registrar: Arc<tokio::sync::watch::Sender<bool>>,
 }
 
 impl App {
@@ -57,6 +63,7 @@ impl App {
             rest,
             scheduler: OnceLock::new(),
             started: Instant::now(),
+            registrar: Arc::new(tokio::sync::watch::channel(true).0),
         }
     }
 
@@ -136,6 +143,16 @@ pub async fn run(mut config: Config, config_path: PathBuf, token: String) -> any
         SchedulerOptions::default(),
     );
     app.set_scheduler(scheduler.clone());
+    // Among replicas, the first bucket round runs before the scheduler can start, so it plans
+    // (and resumes the pending deliveries of) only this replica's digests.
+    let replicas = match config.storage.postgres {
+        Some(_) => {
+            let card = replica::card(&config.discord.shards);
+            let registrar = Arc::clone(&app.registrar);
+            Some(replica::join(&scheduler, api.rest.clone(), card, registrar).await)
+        }
+        None => None,
+    };
 
     let mut bot = discord::Bot::build(Arc::clone(&app), api, &token).await?;
 
@@ -151,6 +168,10 @@ pub async fn run(mut config: Config, config_path: PathBuf, token: String) -> any
         wait_for_signal().await;
         tracing::info!("shutting down");
         stopping.send_replace(true);
+        // No more lease rounds: one after `leave` would announce this replica again.
+        if let Some(replicas) = replicas {
+            replicas.stop().await;
+        }
         // Digests in flight finish (at most 10 s) or stay pending and resume at the next start.
         scheduler.shutdown().await;
         // Claims left pending are free for another replica at once, not after their lease.

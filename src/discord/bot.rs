@@ -192,6 +192,30 @@ impl Bot {
     }
 }
 
+async fn register_commands(
+    data: &Data,
+    commands: &[serenity::CreateCommand],
+    ready_guilds: &[u64],
+) {
+    let config = data.config();
+    let registered = register::register(
+        &data.rest,
+        data.application_id,
+        commands,
+        &config.discord.guild_ids,
+        ready_guilds,
+    );
+    match registered.await {
+        Ok(()) => tracing::info!(
+            commands = commands.len(),
+            "this replica registered the commands"
+        ),
+        Err(e) => {
+            tracing::error!(error = %format!("{e:#}"), "registering commands failed; existing registrations stay")
+        }
+    }
+}
+
 async fn on_first_ready(
     data: &Arc<Data>,
     ready: &serenity::Ready,
@@ -199,20 +223,24 @@ async fn on_first_ready(
 ) {
     let commands = poise::builtins::create_application_commands(&framework.options().commands);
     let ready_guilds: Vec<u64> = ready.guilds.iter().map(|g| g.id.get()).collect();
-    let config = data.config();
-    // Every process registers on its first READY (of whichever shard comes first): a bulk
-    // overwrite is idempotent, so replicas agree. A lock that lets only one replica of a shared
-    // deployment register would wrap this call.
-    let registered = register::register(
-        &data.rest,
-        data.application_id,
-        &commands,
-        &config.discord.guild_ids,
-        &ready_guilds,
-    );
-    if let Err(e) = registered.await {
-        tracing::error!(error = %format!("{e:#}"), "registering commands failed; existing registrations stay");
+    // One registrar among replicas (always this process on SQLite): a bulk overwrite is
+    // idempotent, but N replicas doing it N times spends the shared rate budget for nothing.
+    let mut registrar = data.app.registrar.subscribe();
+    if *registrar.borrow_and_update() {
+        register_commands(data, &commands, &ready_guilds).await;
+    } else {
+        tracing::info!("commands are registered by another replica");
     }
+    // Should this replica become the registrar later (the holder died or left), it registers
+    // its own commands then, so a restart with new commands does not depend on who held it.
+    let (later, commands) = (Arc::clone(data), commands.clone());
+    tokio::spawn(async move {
+        while registrar.changed().await.is_ok() {
+            if *registrar.borrow_and_update() {
+                register_commands(&later, &commands, &ready_guilds).await;
+            }
+        }
+    });
     // Gateway latency for /metrics; `status` reads it fresh.
     let shards = Arc::clone(framework.shard_manager());
     tokio::spawn(async move {

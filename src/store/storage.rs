@@ -143,6 +143,7 @@ pub trait Storage: Send + Sync + std::fmt::Debug {
     // Change notifications between replicas.
     /// Tells every replica (this one included) that the digest `key` changed.
     async fn notify_digest_changed(&self, key: &str) -> Result<(), StoreError>;
-    /// Digest keys as they are announced by [`Storage::notify_digest_changed`].
+    /// Digest keys as they are announced by [`Storage::notify_digest_changed`]; an empty key
+    /// says announcements may have been lost (a reconnect), so everything should be re-read.
     fn subscribe(&self) -> broadcast::Receiver<String>;
 }

@@ -59,6 +59,7 @@ async fn calls_claims_and_notifications_survive_a_server_restart() {
     );
     let (fire, lease) = (Utc::now(), Lease::new("a", DEFAULT_CLAIM_LEASE));
     store.mark_seen(&["cfg:m".into()], fire).await.unwrap();
+    let mut changes = store.subscribe();
 
     cluster.stop();
     // A claim made while the server is down waits for it rather than failing.
@@ -74,18 +75,24 @@ async fn calls_claims_and_notifications_survive_a_server_restart() {
     // Pooled connections that died are replaced: later calls just work.
     assert!(store.state("cfg:m").await.unwrap().is_some());
 
-    // The listener reconnects by itself; what is announced once it is back arrives.
-    let mut changes = store.subscribe();
-    let mut heard = None;
+    // The listener reconnects by itself, says so, and what is announced once it is back
+    // arrives.
+    let (mut heard, mut heard_reconnect) = (None, false);
     for _ in 0..40 {
         store.notify_digest_changed("g:1:x").await.unwrap();
         let next = tokio::time::timeout(Duration::from_millis(500), changes.recv()).await;
-        if let Ok(Ok(key)) = next {
-            heard = Some(key);
-            break;
+        match next {
+            // The empty key says the listener reconnected; the announcement comes after it.
+            Ok(Ok(key)) if key.is_empty() => heard_reconnect = true,
+            Ok(Ok(key)) => {
+                heard = Some(key);
+                break;
+            }
+            _ => {}
         }
     }
     assert_eq!(heard.as_deref(), Some("g:1:x"), "{}", cluster.log());
+    assert!(heard_reconnect, "no reconnect announced to subscribers");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -4,7 +4,11 @@
 //!
 //! - `queue`: every digest and its next fire time; the loop sleeps until the earliest, at most
 //!   `max_sleep` so that a clock jump is noticed, and re-reads the clock after every wake.
-//! - `run`: the loop, and the start: interrupted deliveries resumed, missed fires caught up.
+//! - `run`: the loop, and the start: every digest on the timer, then `plan` for the ones this
+//!   scheduler owns: interrupted deliveries resumed, missed fires caught up.
+//! - `buckets`: which digests this scheduler fires (all of them, or its buckets' among
+//!   replicas); `replica`: the lease round, gaining and losing buckets, and applying the
+//!   changes other replicas announce.
 //! - `deliver`: one (digest, fire) from ledger to Discord and back; `send`: the one path every
 //!   message takes, immediate retries included; `retry`: a delivery that still fails stays
 //!   pending and is tried again until its grace is over; `changes`: pausing and
@@ -17,18 +21,22 @@
 //! [`SchedulerHandle::shutdown`] on SIGINT/SIGTERM.
 
 mod attempt;
+mod buckets;
 mod catch_up;
 mod changes;
 mod clock;
 mod deliver;
 mod edit;
 mod error;
+mod follow;
 mod handle;
 mod memory;
 mod options;
 mod outcome;
+mod plan;
 mod ports;
 mod queue;
+mod replica;
 mod retry;
 mod run;
 mod send;
@@ -36,6 +44,7 @@ mod state;
 #[cfg(test)]
 mod tests;
 
+pub use buckets::{bucket_of, BucketChange, BUCKETS};
 pub use catch_up::{catch_up_plan, due_plan, CatchUpPlan, MIN_RUNNING_GRACE};
 pub use clock::{Clock, SystemClock, TokioClock};
 pub use error::SchedulerError;
@@ -44,4 +53,5 @@ pub use memory::{MemoryPoster, PostedMessage};
 pub use options::{SchedulerDeps, SchedulerOptions, SendRetry};
 pub use outcome::DeliveryOutcome;
 pub use ports::{fixed_library, LibrarySnapshot, LibrarySource, PostError, Poster};
+pub use replica::ReplicaCard;
 pub use state::PendingRetry;

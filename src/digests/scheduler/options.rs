@@ -30,6 +30,10 @@ pub struct SchedulerOptions {
     /// Deliveries running at once; more wait their turn (Discord's rate limits apply anyway).
     pub concurrency: usize,
     pub retry: SendRetry,
+    /// Among replicas: how long a bucket won in a lease round stays this scheduler's without
+    /// a renewal, and how recent a heartbeat must be to count a replica as live. Another
+    /// replica takes over a dead one's digests within this plus one round.
+    pub bucket_lease: Duration,
 }
 
 impl Default for SchedulerOptions {
@@ -39,6 +43,7 @@ impl Default for SchedulerOptions {
             shutdown_grace: Duration::from_secs(10),
             concurrency: 32,
             retry: SendRetry::default(),
+            bucket_lease: Duration::from_secs(10),
         }
     }
 }

@@ -2,6 +2,7 @@
 //! shutdown tokens and the task tracker. What changes a digest on the timer is in `changes`,
 //! what sends is in `send`.
 
+use super::buckets::Ownership;
 use super::options::{SchedulerDeps, SchedulerOptions};
 use super::queue::TimerQueue;
 use crate::config::{Config, ScheduleConfig};
@@ -68,6 +69,8 @@ pub(super) struct Inner {
     /// Each guild's locale as Discord last told it (its `preferred_locale`): the language of
     /// digests that name none, and of the guild's alerts.
     pub guild_locales: RwLock<HashMap<u64, String>>,
+    /// Which digests this scheduler fires (every one, unless replicas share the work).
+    ownership: RwLock<Ownership>,
 }
 
 impl Inner {
@@ -87,6 +90,7 @@ impl Inner {
             started: tokio::sync::Mutex::new(false),
             retrying: Mutex::default(),
             guild_locales: RwLock::default(),
+            ownership: RwLock::new(Ownership::All),
         }
     }
 
@@ -97,6 +101,22 @@ impl Inner {
     /// The queue; held only for quick, non-blocking work.
     pub fn queue(&self) -> MutexGuard<'_, TimerQueue> {
         self.queue.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn ownership(&self) -> std::sync::RwLockReadGuard<'_, Ownership> {
+        self.ownership.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Replaces what this scheduler fires; returns what it fired before, as of `now`.
+    pub fn set_ownership(
+        &self,
+        to: Ownership,
+        now: DateTime<Utc>,
+    ) -> std::collections::BTreeSet<u32> {
+        let mut own = self.ownership.write().unwrap_or_else(|p| p.into_inner());
+        let before = own.held_at(now);
+        *own = to;
+        before
     }
 
     pub fn settings(&self) -> std::sync::RwLockReadGuard<'_, Settings> {

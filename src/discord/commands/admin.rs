@@ -110,6 +110,10 @@ pub async fn status(ctx: Ctx<'_>) -> Result<(), Error> {
             ),
         ],
     );
+    let text = match replicas(data, &words).await {
+        Some(replicas) => format!("{text}\n{replicas}"),
+        None => text,
+    };
     answer(
         ctx,
         Ok(vec![ephemeral(
@@ -117,6 +121,46 @@ pub async fn status(ctx: Ctx<'_>) -> Result<(), Error> {
         )]),
     )
     .await
+}
+
+/// The live replicas, this one marked; `None` on SQLite (one process, nothing to list).
+async fn replicas(data: &crate::discord::state::Data, words: &Words) -> Option<String> {
+    data.config().storage.postgres.as_ref()?;
+    let scheduler = data.scheduler();
+    let live = match scheduler.live_replicas().await {
+        Ok(live) => live,
+        Err(e) => {
+            return Some(words.t(
+                "status-replicas-unknown",
+                &[("error", e.to_string().into())],
+            ))
+        }
+    };
+    let now = chrono::Utc::now();
+    let mut lines = vec![words.t(
+        "status-replicas",
+        &[("count", live.len().to_string().into())],
+    )];
+    for r in live {
+        let this = if r.id == scheduler.replica_id() {
+            words.text("status-replica-this")
+        } else {
+            String::new()
+        };
+        let age = (now - r.heartbeat_at).num_seconds().max(0);
+        lines.push(words.t(
+            "status-replica",
+            &[
+                ("id", r.id.into()),
+                ("host", r.host.into()),
+                ("shards", r.shards.into()),
+                ("buckets", r.buckets.len().to_string().into()),
+                ("age", age.to_string().into()),
+                ("this", this.into()),
+            ],
+        ));
+    }
+    Some(lines.join("\n"))
 }
 
 /// Reload the config and the briefings now

@@ -1,7 +1,8 @@
 //! Change notifications between replicas: `pg_notify` on one channel, and one dedicated
 //! connection per process that LISTENs and forwards every payload (a digest key) to a
 //! broadcast channel. The listener reconnects with backoff after a loss; notifications sent
-//! while it was away are lost, so subscribers should also reload periodically.
+//! while it was away are lost: after a reconnect subscribers hear an empty key, meaning "reload
+//! everything", and should also reload periodically.
 
 use std::time::Duration;
 use tokio::sync::{broadcast, oneshot};
@@ -65,8 +66,14 @@ async fn session(
     });
     client.batch_execute(&format!("LISTEN {CHANNEL}")).await?;
     *wait = Duration::from_millis(100);
-    if let Some(ready) = ready.take() {
-        let _ = ready.send(());
+    match ready.take() {
+        Some(ready) => {
+            let _ = ready.send(());
+        }
+        // A reconnect: what was announced meanwhile is lost, and subscribers hear so.
+        None => {
+            let _ = changes.send(String::new());
+        }
     }
     while let Some(message) = incoming.recv().await {
         if let AsyncMessage::Notification(n) = message {
