@@ -1,11 +1,12 @@
 //! Three replicas of the real binary on one PostgreSQL, one shard each, against the fake Discord
 //! enforcing Discord's rate limits: 50 digests (45 in the config, 5 added with `/digest add`)
 //! firing every 5 s, while one replica is killed with SIGKILL as it sends and relaunched, the
-//! database server is stopped and restarted, a second replica is killed for good, and a digest
-//! is added and another removed through the replica that owns the guild's shard. What the fake
-//! recorded is the proof: every (digest, fire time) of the window created exactly once, every
-//! re-sent request under its first nonce, not one 429, the removed digest silent from 2 s after
-//! the command, the added one firing.
+//! database server is stopped and restarted, a second replica is killed for good, and two
+//! digests are added and one of them removed through the replica that owns the guild's shard
+//! while another replica owns the digests (their buckets). What the fake recorded is the proof:
+//! every (digest, fire time) of the window created exactly once, every re-sent request under
+//! its first nonce, not one 429, the removed digest silent from 2 s after the command, the added
+//! ones firing from 2 s after theirs, the commands registered by one replica of three.
 //!
 //! Timing is asserted only where a promise is about time (the 2 s for a change to reach every
 //! replica), and then against the moment the test saw the command's answer, which is after the
@@ -14,6 +15,7 @@
 
 use crate::support::replicas::Replicas;
 use crate::support::{text_of, BotSpec, WAIT};
+use briefbot::digests::scheduler::bucket_of;
 use fake_discord::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -23,11 +25,14 @@ const PERIOD: i64 = 5;
 const CONFIG_DIGESTS: u64 = 45;
 const RUNTIME_DIGESTS: u64 = 5;
 const FIRST_CHANNEL: u64 = 960_000_000_000_000_000;
-/// The channel of the digest added during the run, after every other digest's.
-const LATE_CHANNEL: u64 = FIRST_CHANNEL + CONFIG_DIGESTS + RUNTIME_DIGESTS;
-/// The ranges of the three replicas; the default guild's events go to shard 1.
+/// The digests added during the run, after the others: one stays, one is removed.
+const LATE: u64 = CONFIG_DIGESTS + RUNTIME_DIGESTS;
+const GONE: u64 = LATE + 1;
+/// The ranges of the three replicas; the default guild's events go to shard 1, so commands
+/// reach replica 1. Replica 0 owns the digests changed through it.
 const RANGES: [&str; 3] = ["0-0/3", "1-1/3", "2-2/3"];
 const GUILD_REPLICA: usize = 1;
+const OWNER: usize = 0;
 /// The fire times checked: `[start, start + WINDOW)`.
 const WINDOW: i64 = 55;
 /// How long a dead replica's claim holds; the shortest the config allows, to keep the run short.
@@ -91,7 +96,7 @@ fn spec() -> BotSpec {
 }
 
 fn guild() -> GuildSpec {
-    (0..=CONFIG_DIGESTS + RUNTIME_DIGESTS).fold(GuildSpec::default_guild(), |g, i| {
+    (0..=GONE).fold(GuildSpec::default_guild(), |g, i| {
         g.with_channel(FIRST_CHANNEL + i, &format!("digest-{i}"))
     })
 }
@@ -113,6 +118,50 @@ fn add<'a>(fake: &'a FakeDiscord, name: &str, i: u64) -> InteractionBuilder<'a> 
         .option("schedule", schedule(i))
         .option("max_briefings", 1)
         .option("only_new", false)
+}
+
+fn commands_route() -> String {
+    format!("/applications/{APPLICATION_ID}/guilds/{GUILD_ID}/commands")
+}
+
+/// The id replica `logs` announced when it joined.
+fn replica_id(logs: &str) -> String {
+    let line = logs
+        .lines()
+        .find(|l| l.contains("joining the replicas"))
+        .unwrap_or_else(|| panic!("no replica id in\n{logs}"));
+    let id = line
+        .split("replica=")
+        .nth(1)
+        .and_then(|s| s.split(' ').next());
+    id.unwrap_or_default().trim_matches('"').to_string()
+}
+
+/// The replica whose lease holds the bucket of runtime digest `name`, as the database says.
+async fn owner_of(url: &str, name: &str) -> Option<String> {
+    let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    let driver = tokio::spawn(connection);
+    let bucket = bucket_of(&format!("g:{GUILD_ID}:{name}")) as i32;
+    let row = client
+        .query_opt("SELECT owner FROM buckets WHERE bucket = $1", &[&bucket])
+        .await
+        .unwrap();
+    drop(client);
+    let _ = driver.await;
+    row.and_then(|r| r.get(0))
+}
+
+/// A digest name starting with `prefix` whose bucket `owner` holds.
+async fn name_owned_by(url: &str, owner: &str, prefix: &str) -> String {
+    for n in 0..200 {
+        let name = format!("{prefix}{n}");
+        if owner_of(url, &name).await.as_deref() == Some(owner) {
+            return name;
+        }
+    }
+    panic!("replica {owner} holds no bucket of 200 names");
 }
 
 /// The fire time a digest message names as `<t:UNIX:f>`.
@@ -161,14 +210,20 @@ async fn three_replicas_deliver_every_fire_once_through_kills_and_a_database_res
     let start = ((now_unix() as i64 + 3) / PERIOD + 1) as f64 * PERIOD as f64;
     let end = start + WINDOW as f64;
     sleep_until_unix(start + 6.0).await;
+    let registered = fake.requests_matching(|r| r.is("PUT", &commands_route()));
+    assert_eq!(registered.len(), 1, "registered by one replica of three");
     let delivered = |l: &str| l.contains("digest delivered");
     let busy = replicas
-        .wait_for_new_log(0, delivered, Duration::from_secs(15))
+        .wait_for_new_log(OWNER, delivered, Duration::from_secs(15))
         .await;
-    assert!(busy, "replica 0 delivered nothing\n{}", replicas.logs());
-    replicas.kill_hard(0);
+    assert!(
+        busy,
+        "replica {OWNER} delivered nothing\n{}",
+        replicas.logs()
+    );
+    replicas.kill_hard(OWNER);
     sleep_until_unix(start + 14.0).await;
-    replicas.relaunch(&fake, 0);
+    replicas.relaunch(&fake, OWNER);
 
     // The database away for about 6 s: members are still answered meanwhile.
     sleep_until_unix(start + 22.0).await;
@@ -179,9 +234,13 @@ async fn three_replicas_deliver_every_fire_once_through_kills_and_a_database_res
     sleep_until_unix(start + 28.0).await;
     cluster.restart();
 
+    // Added and removed on replica 1, applied by replica 0 (relaunched: its new id).
     sleep_until_unix(start + 33.0).await;
-    let late_channel = LATE_CHANNEL - FIRST_CHANNEL;
-    let added_at = command(&fake, add(&fake, "late", late_channel), "created").await;
+    let owner = replica_id(&replicas.current_logs(OWNER));
+    let late = name_owned_by(&url, &owner, "late").await;
+    let gone = name_owned_by(&url, &owner, "gone").await;
+    let late_added = command(&fake, add(&fake, &late, LATE), "created").await;
+    let gone_added = command(&fake, add(&fake, &gone, GONE), "created").await;
     sleep_until_unix(start + 38.0).await;
     let busy = replicas
         .wait_for_new_log(2, delivered, Duration::from_secs(15))
@@ -189,17 +248,25 @@ async fn three_replicas_deliver_every_fire_once_through_kills_and_a_database_res
     assert!(busy, "replica 2 delivered nothing\n{}", replicas.logs());
     replicas.kill_hard(2);
     sleep_until_unix(start + 45.0).await;
-    let remove = fake.command("digest remove").option("name", "r0");
+    let still = owner_of(&url, &gone).await;
+    assert_eq!(
+        still.as_deref(),
+        Some(owner.as_str()),
+        "{gone} changed hands"
+    );
+    let remove = fake.command("digest remove").option("name", gone.as_str());
     let removing = now_unix();
     let removed_at = command(&fake, remove, "Removed").await;
 
     // Every fire time owed in the window, per channel.
-    let mut owed: BTreeMap<u64, Vec<i64>> = BTreeMap::new();
-    for i in 0..CONFIG_DIGESTS + RUNTIME_DIGESTS {
-        let until = if i == runtime(0) { removing } else { end };
-        owed.insert(FIRST_CHANNEL + i, ticks(i, start, until));
-    }
-    owed.insert(LATE_CHANNEL, ticks(late_channel, added_at + REACH, end));
+    let mut owed: BTreeMap<u64, Vec<i64>> = (0..LATE)
+        .map(|i| (FIRST_CHANNEL + i, ticks(i, start, end)))
+        .collect();
+    owed.insert(FIRST_CHANNEL + LATE, ticks(LATE, late_added + REACH, end));
+    owed.insert(
+        FIRST_CHANNEL + GONE,
+        ticks(GONE, gone_added + REACH, removing),
+    );
     sleep_until_unix(end).await;
     let deadline = Instant::now() + SETTLE;
     let all_in = loop {
@@ -232,15 +299,19 @@ async fn three_replicas_deliver_every_fire_once_through_kills_and_a_database_res
             ));
         }
     }
-    let removed = FIRST_CHANNEL + runtime(0);
-    let after: Vec<i64> = created(&fake, removed)
+    let after: Vec<i64> = created(&fake, FIRST_CHANNEL + GONE)
         .into_keys()
         .filter(|t| *t as f64 > removed_at + REACH)
         .collect();
     if !after.is_empty() {
         problems.push(format!(
-            "r0 still fired at {after:?}, removed at {removed_at:.1}"
+            "{gone} still fired at {after:?}, removed at {removed_at:.1}"
         ));
+    }
+    // One registrar at a time: each kill may hand the lock over, and the new holder registers.
+    let registered = fake.requests_matching(|r| r.is("PUT", &commands_route()));
+    if registered.len() > 3 {
+        problems.push(format!("commands registered {} times", registered.len()));
     }
     // Every attempt of a fire, whoever made it and however often, under one nonce.
     let mut nonces: BTreeMap<(String, i64), BTreeSet<String>> = BTreeMap::new();

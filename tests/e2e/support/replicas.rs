@@ -84,6 +84,11 @@ impl Replicas {
         false
     }
 
+    /// The logs of replica `i`'s current process.
+    pub fn current_logs(&self, i: usize) -> String {
+        self.bots[i].logs()
+    }
+
     /// Every replica's logs, every process of it, under a heading naming its range.
     pub fn logs(&self) -> String {
         self.bots
