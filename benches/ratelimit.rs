@@ -94,9 +94,10 @@ async fn main() {
     }
     if let Some(cluster) = test_postgres::shared() {
         let url = cluster.database().await;
-        replicas(&this_build, n, &url)
-            .await
-            .print(&format!("this build, {REPLICAS} replicas on PostgreSQL"), n);
+        replicas(&this_build, n, &url).await.print(
+            &format!("this build, {REPLICAS} replicas on PostgreSQL (guild_id set)"),
+            n,
+        );
     }
 }
 
@@ -104,7 +105,7 @@ async fn main() {
 async fn single(bin: &Path, n: u64) -> Outcome {
     let fake = fake(n).await;
     let dir = tempfile::tempdir().unwrap();
-    write_folder(dir.path(), &fake, n, "", "", true);
+    write_folder(dir.path(), &fake, n, "", "", None);
     let mut process = spawn(bin, dir.path(), &fake);
     let posts = fake
         .wait_for_nth(delivered, n as usize, RUN_LIMIT)
@@ -129,13 +130,16 @@ async fn replicas(bin: &Path, n: u64, url: &str) -> Outcome {
         .enumerate()
         .map(|(k, dir)| {
             let shards = format!("shards = \"{k}-{k}/{REPLICAS}\"\n");
-            write_folder(dir.path(), &fake, n, &shards, &storage, false);
+            write_folder(dir.path(), &fake, n, &shards, &storage, Some(GUILD_ID));
             spawn(bin, dir.path(), &fake)
         })
         .collect();
     for k in 0..REPLICAS {
         if let Err(e) = fake.wait_for_shard(k, RUN_LIMIT).await {
-            panic!("replica {k} never connected: {e:?}");
+            for process in &mut processes {
+                process.stop(true);
+            }
+            panic!("replica {k} never connected: {}", e.what);
         }
     }
     tokio::time::sleep(SETTLED).await;
@@ -164,19 +168,25 @@ async fn fake(n: u64) -> FakeDiscord {
     .await
 }
 
-/// `config.toml` (`discord` and `config` lines added to the usual ones) and one briefing.
+/// `config.toml` (`discord` and `config` lines added to the usual ones) and one briefing. With
+/// `guild`, every fire posts (`only_new = false`) and no digest's channel is looked up at start:
+/// replicas started together each look up every channel at the full rate, before they know of
+/// each other, which Discord answers with 429s (about 120 for 300 digests).
 fn write_folder(
     dir: &Path,
     fake: &FakeDiscord,
     n: u64,
     discord: &str,
     config: &str,
-    only_new: bool,
+    guild: Option<u64>,
 ) {
+    let extra = guild.map_or(String::new(), |g| {
+        format!("guild_id = {g}\nonly_new = false\n")
+    });
     let digests: String = (0..n)
         .map(|i| {
             format!(
-                "[[digest]]\nname = \"d{i}\"\nchannel_id = {}\nschedule = \"{SCHEDULE}\"\nonly_new = {only_new}\n\n",
+                "[[digest]]\nname = \"d{i}\"\nchannel_id = {}\nschedule = \"{SCHEDULE}\"\n{extra}\n",
                 FIRST_CHANNEL + i
             )
         })
@@ -196,7 +206,7 @@ fn write_folder(
 
 struct Process {
     child: Child,
-    /// The first log lines, kept for when the run fails.
+    /// The first and last log lines, kept for when the run fails.
     logs: Option<JoinHandle<Vec<String>>>,
 }
 
@@ -207,7 +217,7 @@ impl Process {
         let _ = self.child.wait();
         let logs = self.logs.take().map(|h| h.join().unwrap_or_default());
         if show_logs {
-            eprintln!("first log lines: {:#?}", logs.unwrap_or_default());
+            eprintln!("first and last log lines: {:#?}", logs.unwrap_or_default());
         }
     }
 }
@@ -224,12 +234,15 @@ fn spawn(bin: &Path, dir: &Path, fake: &FakeDiscord) -> Process {
         .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display()));
     let stderr = child.stderr.take().unwrap();
     let logs = std::thread::spawn(move || {
-        // Read to the end (a closed pipe would fail the bot's writes); keep the start.
+        // Read to the end (a closed pipe would fail the bot's writes); keep the start and
+        // the end.
         let mut lines: Vec<String> = BufReader::new(stderr)
             .lines()
             .map_while(Result::ok)
             .collect();
-        lines.truncate(20);
+        if lines.len() > 40 {
+            lines.drain(20..lines.len() - 20);
+        }
         lines
     });
     Process {
