@@ -17,6 +17,7 @@ mod parse_fixtures;
 mod render_snapshots;
 mod scheduler_config;
 mod scheduler_delivery;
+mod scheduler_replicas;
 mod scheduler_restart;
 mod scheduler_retry;
 mod search_relevance;

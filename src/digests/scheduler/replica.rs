@@ -127,3 +127,10 @@ impl SchedulerHandle {
             .await?)
     }
 }
+
+impl SchedulerHandle {
+    /// Whether this scheduler fires the digest `key` now (its bucket is held, or it owns all).
+    pub fn fires(&self, key: &str) -> bool {
+        self.inner.ownership().owns(key, self.inner.now())
+    }
+}

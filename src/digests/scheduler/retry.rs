@@ -20,6 +20,10 @@ use tracing::Instrument;
 /// Looked at again this long after another replica's claim should have ended, so its last
 /// write has landed.
 const LEASE_SLACK: std::time::Duration = std::time::Duration::from_secs(1);
+/// A claim held by a live replica is looked at again at least this often: the holder usually
+/// finishes long before its lease ends (a bucket handed over mid-send), and the fires queued
+/// behind this one should not wait out the whole lease.
+const HELD_POLL: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Sleeps `wait`; false when shutdown came first.
 async fn pause(inner: &Inner, wait: std::time::Duration) -> bool {
@@ -81,9 +85,9 @@ async fn rounds(
                 owner,
                 until: lease,
             }) => {
-                tracing::info!(%owner, %lease, "another replica is delivering it; looking again when its claim ends");
-                let wait = (lease - inner.now()).to_std().unwrap_or_default();
-                if inner.now() >= until || !pause(inner, wait + LEASE_SLACK).await {
+                tracing::info!(%owner, %lease, "another replica is delivering it; looking again soon");
+                let wait = (lease - inner.now()).to_std().unwrap_or_default() + LEASE_SLACK;
+                if inner.now() >= until || !pause(inner, wait.min(HELD_POLL)).await {
                     return DeliveryOutcome::Interrupted;
                 }
                 continue;
