@@ -20,6 +20,7 @@ mod bot_hostile;
 mod bot_lifecycle;
 mod bot_rate_limits;
 mod bot_replicas;
+mod bot_replicas_faults;
 mod bot_security;
 mod bot_shards;
 mod bot_wire;

@@ -9,6 +9,8 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+pub mod replicas;
+
 pub const WAIT: Duration = Duration::from_secs(10);
 
 /// The seed briefing and the examples shipped in `briefings/`.
@@ -36,6 +38,7 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) {
 }
 
 /// What to start briefbot with. `discord` holds extra `[discord]` lines (guild scope by default).
+#[derive(Clone)]
 pub struct BotSpec {
     pub briefings: Vec<(String, String)>,
     pub discord: String,
@@ -135,6 +138,11 @@ impl Bot {
         self.earlier_logs
             .push_str("==== briefbot relaunched ====\n");
         self.child = child;
+    }
+
+    /// Whether the current process has not exited yet.
+    pub fn is_running(&mut self) -> bool {
+        self.child.try_wait().unwrap().is_none()
     }
 
     /// The process id of the current process.
