@@ -8,6 +8,7 @@
 //! on the first READY only, register commands and start the digest scheduler. On SIGINT/SIGTERM:
 //! stop firing digests, disconnect, let in-flight answers finish (at most 10 s), return.
 
+mod feeds;
 pub mod ops;
 mod reload;
 mod watch;
@@ -40,6 +41,8 @@ pub struct App {
     scheduler: OnceLock<SchedulerHandle>,
     pub started: Instant,
     pub cooldowns: Cooldowns,
+    /// Set once at start-up, like the scheduler.
+    feeds: OnceLock<crate::feeds::FeedReader>,
 }
 
 impl App {
@@ -57,6 +60,7 @@ impl App {
             rest,
             scheduler: OnceLock::new(),
             started: Instant::now(),
+            feeds: OnceLock::new(),
         }
     }
 
@@ -73,6 +77,11 @@ impl App {
         self.scheduler
             .get()
             .expect("the scheduler is set before the bot connects")
+    }
+
+    /// Every configured feed's health (none before start-up has read them).
+    pub fn feed_health(&self) -> Vec<crate::feeds::FeedHealth> {
+        self.feeds.get().map(|f| f.health()).unwrap_or_default()
     }
 
     fn set_scheduler(&self, scheduler: SchedulerHandle) {
@@ -136,6 +145,9 @@ pub async fn run(mut config: Config, config_path: PathBuf, token: String) -> any
         SchedulerOptions::default(),
     );
     app.set_scheduler(scheduler.clone());
+    let _ = app
+        .feeds
+        .set(feeds::start(&app, discord::digest_poster(api.rest.clone())));
 
     let mut bot = discord::Bot::build(Arc::clone(&app), api, &token).await?;
 
@@ -147,10 +159,14 @@ pub async fn run(mut config: Config, config_path: PathBuf, token: String) -> any
     };
     let (stopping, mut stop_seen) = tokio::sync::watch::channel(false);
     let disconnect = bot.disconnector();
+    let feed_app = Arc::clone(&app);
     let stop = tokio::spawn(async move {
         wait_for_signal().await;
         tracing::info!("shutting down");
         stopping.send_replace(true);
+        if let Some(feeds) = feed_app.feeds.get() {
+            feeds.stop();
+        }
         // Digests in flight finish (at most 10 s) or stay pending and resume at the next start.
         scheduler.shutdown().await;
         // Claims left pending are free for another replica at once, not after their lease.

@@ -85,8 +85,12 @@ async fn reload_everything(app: &App) -> Result<String, String> {
              or `briefbot check`)."
         ));
     }
-    app.set_config(config);
+    app.set_config(Arc::clone(&config));
     app.set_content(content);
+    // Every feed is polled at once: a reload is how an admin asks "read them now".
+    if let Some(feeds) = app.feeds.get() {
+        feeds.apply(&config);
+    }
     Ok(summary)
 }
 
