@@ -12,6 +12,7 @@ mod store_contract;
 mod store_postgres;
 
 mod config_example;
+mod feeds;
 mod hostile_input;
 mod parse_fixtures;
 mod render_snapshots;
