@@ -24,6 +24,7 @@ mod bot_shards;
 mod bot_wire;
 mod cli;
 mod cli_postgres;
+mod feeds;
 mod locales;
 mod soak;
 mod symlinks;
