@@ -8,6 +8,7 @@
 //! on the first READY only, register commands and start the digest scheduler. On SIGINT/SIGTERM:
 //! stop firing digests, disconnect, let in-flight answers finish (at most 10 s), return.
 
+mod corrections;
 mod feeds;
 pub mod ops;
 mod reload;
@@ -43,6 +44,8 @@ pub struct App {
     pub cooldowns: Cooldowns,
     /// Set once at start-up, like the scheduler.
     feeds: OnceLock<crate::feeds::FeedReader>,
+    /// Wakes the corrections worker (set once at start-up).
+    corrections: OnceLock<Arc<tokio::sync::Notify>>,
 }
 
 impl App {
@@ -61,6 +64,7 @@ impl App {
             scheduler: OnceLock::new(),
             started: Instant::now(),
             feeds: OnceLock::new(),
+            corrections: OnceLock::new(),
         }
     }
 
@@ -82,6 +86,13 @@ impl App {
     /// Every configured feed's health (none before start-up has read them).
     pub fn feed_health(&self) -> Vec<crate::feeds::FeedHealth> {
         self.feeds.get().map(|f| f.health()).unwrap_or_default()
+    }
+
+    /// Asks for a pass over posted digests whose briefings changed since.
+    pub fn request_corrections(&self) {
+        if let Some(wake) = self.corrections.get() {
+            wake.notify_one();
+        }
     }
 
     fn set_scheduler(&self, scheduler: SchedulerHandle) {
@@ -145,6 +156,10 @@ pub async fn run(mut config: Config, config_path: PathBuf, token: String) -> any
         SchedulerOptions::default(),
     );
     app.set_scheduler(scheduler.clone());
+    let _ = app.corrections.set(corrections::start(
+        &app,
+        discord::digest_editor(api.rest.clone()),
+    ));
     let _ = app
         .feeds
         .set(feeds::start(&app, discord::digest_poster(api.rest.clone())));

@@ -5,7 +5,8 @@
 //! reads half a file.
 
 use super::fetch::Validators;
-use super::item::{fnv1a, ItemFile};
+use super::item::ItemFile;
+use crate::digests::fnv1a;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

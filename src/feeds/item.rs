@@ -7,6 +7,7 @@ use super::parse::RawItem;
 use crate::answer::Tag;
 use crate::briefings::{SectionCatalog, SectionKey, MAX_SECTION_CHARS};
 use crate::config::FeedConfig;
+use crate::digests::fnv1a;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 
@@ -55,13 +56,6 @@ pub fn slug_of(key: &str) -> String {
     } else {
         format!("{words}-{hash}")
     }
-}
-
-/// A hash that never changes between builds (ids and revisions must not).
-pub fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
-    })
 }
 
 pub fn to_file(

@@ -157,7 +157,8 @@ impl FeedTask {
             polls += 1;
             let retry_after = result.as_ref().err().and_then(|e| e.retry_after());
             failures = if result.is_ok() { 0 } else { failures + 1 };
-            let jitter = super::item::fnv1a(format!("{}{polls}{now}", self.feed.name).as_bytes());
+            let jitter =
+                crate::digests::fnv1a(format!("{}{polls}{now}", self.feed.name).as_bytes());
             let wait = next_wait(self.feed.poll, failures, retry_after, jitter);
             self.record(&state, &result, failures, now + wait);
             if let Ok(polled) = &result {

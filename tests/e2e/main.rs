@@ -24,6 +24,7 @@ mod bot_shards;
 mod bot_wire;
 mod cli;
 mod cli_postgres;
+mod corrections;
 mod feeds;
 mod locales;
 mod soak;

@@ -20,6 +20,7 @@ mod attempt;
 mod catch_up;
 mod changes;
 mod clock;
+mod corrections;
 mod deliver;
 mod edit;
 mod error;
@@ -38,6 +39,7 @@ mod tests;
 
 pub use catch_up::{catch_up_plan, due_plan, CatchUpPlan, MIN_RUNNING_GRACE};
 pub use clock::{Clock, SystemClock, TokioClock};
+pub use corrections::{revision, shown_of, Corrected, Editor};
 pub use error::SchedulerError;
 pub use handle::{DigestStatus, Resumed, SchedulerHandle, SkippedFires};
 pub use memory::{MemoryPoster, PostedMessage};
