@@ -58,6 +58,7 @@ pub async fn poll(
 ) -> (State, Result<Polled, FeedError>) {
     let folder = FeedFolder::new(&cx.settings.dir, &feed.name);
     let mut state = folder.load_state();
+    let before = state.clone();
     let result = match cx.fetcher.fetch(&feed.url, &state.validators).await {
         Ok(Fetched::NotModified) => Ok(Polled {
             not_modified: true,
@@ -101,9 +102,17 @@ pub async fn poll(
             state.failing_since.get_or_insert(now);
         }
     }
-    let folder = FeedFolder::new(&cx.settings.dir, &feed.name);
-    if let Err(e) = folder.save_state(&state) {
-        tracing::warn!(feed = %feed.name, error = %e, "could not save the feed's state");
+    // The folder is watched: writing a state that only moved `last_success` (every 304) would
+    // reload the whole library for nothing.
+    let moved = State {
+        last_success: before.last_success,
+        ..state.clone()
+    };
+    if moved != before {
+        let folder = FeedFolder::new(&cx.settings.dir, &feed.name);
+        if let Err(e) = folder.save_state(&state) {
+            tracing::warn!(feed = %feed.name, error = %e, "could not save the feed's state");
+        }
     }
     (state, result)
 }

@@ -17,6 +17,7 @@ mod hostile_input;
 mod parse_fixtures;
 mod render_snapshots;
 mod scheduler_config;
+mod scheduler_corrections;
 mod scheduler_delivery;
 mod scheduler_restart;
 mod scheduler_retry;

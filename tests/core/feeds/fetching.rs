@@ -47,7 +47,14 @@ async fn an_unchanged_feed_costs_a_304_and_no_parse_and_a_change_rewrites_only_i
 
     let first = poll_feed(&config, feed).await.1.unwrap();
     assert_eq!(first.applied.written, 2);
+    let state_file = config.feeds.dir.join("desk/.state.json");
+    let written = std::fs::metadata(&state_file).unwrap().modified().unwrap();
     let second = poll_feed(&config, feed).await.1.unwrap();
+    let rewritten = std::fs::metadata(&state_file).unwrap().modified().unwrap();
+    assert_eq!(
+        written, rewritten,
+        "a 304 writes nothing in the watched folder"
+    );
     assert!(second.not_modified);
     assert_eq!((second.applied.written, second.applied.kept), (0, 2));
     assert_eq!(origin.not_modified.load(Ordering::SeqCst), 1);
