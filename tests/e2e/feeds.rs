@@ -142,6 +142,35 @@ async fn a_feed_item_is_served_by_brief_search_and_a_digest_within_one_poll() {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     assert!(found.contains("Niger river floods recede"), "{found}");
+
+    // The publisher corrects the item: the digest message that carried it is edited.
+    *body.lock().unwrap() = Some(rss(&[
+        (
+            "talks",
+            "Niamey talks resume",
+            "Negotiators returned on Friday.",
+        ),
+        (
+            "floods",
+            "Niger river floods recede",
+            "Waters fell in Niamey overnight.",
+        ),
+    ]));
+    admin(&fake, "briefbot reload").await;
+    let is_edit = |r: &RecordedRequest| {
+        r.method == "PATCH"
+            && r.route()
+                .starts_with(&format!("/channels/{CHANNEL_ID}/messages/"))
+    };
+    let edit = fake
+        .wait_for(is_edit, Duration::from_secs(30))
+        .await
+        .unwrap();
+    assert!(
+        edit.body_text.contains("Negotiators returned on Friday."),
+        "{}",
+        edit.body_text
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
