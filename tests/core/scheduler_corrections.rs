@@ -6,7 +6,7 @@ use briefbot::briefings::{Briefing, Library, Section};
 use briefbot::digests::scheduler::{
     Clock, LibrarySnapshot, LibrarySource, SchedulerDeps, SchedulerHandle, TokioClock,
 };
-use briefbot::store::{AsyncStore, Lease, SqliteStorage, DEFAULT_CLAIM_LEASE};
+use briefbot::store::{AsyncStore, Lease, SqliteStorage, Storage, DEFAULT_CLAIM_LEASE};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -34,8 +34,9 @@ async fn setup() -> Setup {
         snapshot
     });
     let store = AsyncStore::open(&db).await.unwrap();
+    let store = Arc::new(SqliteStorage::new(store, db.display().to_string()));
     let deps = SchedulerDeps {
-        store: Arc::new(SqliteStorage::new(store, db.display().to_string())),
+        store: Arc::clone(&store) as Arc<dyn Storage>,
         claims: Lease::new("test", DEFAULT_CLAIM_LEASE),
         poster: Arc::new(discord.clone()),
         library: source,
@@ -44,6 +45,11 @@ async fn setup() -> Setup {
     let handle = SchedulerHandle::new(deps, &config, options());
     handle.start().await.unwrap();
     handle.send_now("cfg:d").await.unwrap();
+    // What the delivery shows is recorded beside it, not before `send_now` returns.
+    let epoch = at("2025-01-01T00:00:00Z");
+    while store.shown_since(epoch).await.unwrap().is_empty() {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     Setup {
         handle,
         discord,

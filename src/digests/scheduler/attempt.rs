@@ -89,11 +89,14 @@ pub(super) async fn deliver_round(
     store
         .record_sent(&key, fire, channel, &ids, attempts, now)
         .await?;
-    // What the messages show, so a later correction edits them (best effort: the delivery
-    // itself is recorded).
-    if let Err(e) = store.record_shown(&key, fire, channel, &shown, now).await {
-        tracing::warn!(error = %e, "what the digest shows not recorded; it will not be corrected");
-    }
+    // What the messages show, so a later correction edits them. Best effort, and beside the
+    // delivery rather than in its way: the delivery itself is recorded.
+    let store = Arc::clone(store);
+    inner.tracker.spawn(async move {
+        if let Err(e) = store.record_shown(&key, fire, channel, &shown, now).await {
+            tracing::warn!(error = %e, "what the digest shows not recorded; it will not be corrected");
+        }
+    });
     tracing::info!(messages, attempts, "digest delivered");
     Ok(Round::Done(DeliveryOutcome::Sent { messages }))
 }
