@@ -110,6 +110,7 @@ status = **briefbot { $version }**
     Gateway shards here (of { $total }): { $shards }
     Last gateway fault: { $gateway_fault }
     Last failed delivery: { $failed_delivery }
+    Feeds: { $feeds }
 status-shard = { $id } ({ $latency })
 status-latency = { $ms } ms
 status-not-measured = not measured yet
@@ -119,6 +120,9 @@ status-replicas = Replicas ({ $count }):
 status-replica = `{ $id }` on { $host }: shards { $shards }, { $buckets } digest buckets, heartbeat { $age } s ago{ $this }
 status-replica-this = {" "}(this one)
 status-replicas-unknown = Replicas: unknown ({ $error })
+status-feed-ok = `{ $name }` { $items } items, last success <t:{ $at }:R>, next poll <t:{ $next }:R>
+status-feed-failing = `{ $name }` ⚠️ failing since <t:{ $since }:R> ({ $error }), { $items } items, next try <t:{ $next }:R>
+status-feed-new = `{ $name }` not polled yet
 reloaded = Reloaded. { $summary }
 
 ## /digest, for moderators
@@ -194,6 +198,11 @@ digest-sent-interrupted = The bot is shutting down; `{ $name }` will be sent whe
 digest-nothing-new = Nothing new to post.
 alert-paused = ⚠️ Digest `{ $name }` is paused: { $error }. Give the bot access to the channel (or choose another), then resume it with `/digest resume`.
 alert-failed = ⚠️ Digest `{ $name }` could not be delivered for <t:{ $fire }:f>: { $error }.
+digest-updated = Updated <t:{ $at }:R>
+digest-withdrawn = Withdrawn: { $titles }
+digest-correction-cut = Part of this correction did not fit in the posted messages; `/brief` shows the whole briefing.
+alert-feed-failing = ⚠️ Feed `{ $name }` has been failing since <t:{ $since }:f>: { $error }. Its items already read are still served.
+alert-feed-recovered = ✅ Feed `{ $name }` works again.
 alert-failed-retried = ⚠️ Digest `{ $name }` could not be delivered for <t:{ $fire }:f>: { $error }. It was retried for { $retried }, its catch-up grace.
 
 ## /digest edit, and each digest's settings in /digest list

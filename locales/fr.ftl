@@ -170,6 +170,7 @@ status = **briefbot { $version }**
     Shards de la passerelle ici (sur { $total }) : { $shards }
     Dernière panne de la passerelle : { $gateway_fault }
     Dernier envoi échoué : { $failed_delivery }
+    Flux : { $feeds }
 status-shard = { $id } ({ $latency })
 status-latency = { $ms } ms
 status-not-measured = pas encore mesurée
@@ -179,6 +180,9 @@ status-replicas = Réplicas ({ $count }) :
 status-replica = `{ $id }` sur { $host } : shards { $shards }, { $buckets } paquets de digests, signe de vie il y a { $age } s{ $this }
 status-replica-this = {" "}(celui-ci)
 status-replicas-unknown = Réplicas : inconnus ({ $error })
+status-feed-ok = `{ $name }` { $items } articles, dernier succès <t:{ $at }:R>, prochaine lecture <t:{ $next }:R>
+status-feed-failing = `{ $name }` ⚠️ en échec depuis <t:{ $since }:R> ({ $error }), { $items } articles, prochain essai <t:{ $next }:R>
+status-feed-new = `{ $name }` pas encore lu
 reloaded = Rechargé. { $summary }
 
 ## /digest, pour les modérateurs
@@ -260,6 +264,11 @@ digest-sent-interrupted = Le bot s'arrête ; `{ $name }` sera envoyé à son ret
 digest-nothing-new = Rien de nouveau à publier.
 alert-paused = ⚠️ Le digest `{ $name }` est en pause : { $error }. Donnez au bot l'accès au salon (ou choisissez-en un autre), puis relancez-le avec `/digest resume`.
 alert-failed = ⚠️ Le digest `{ $name }` n'a pas pu être envoyé pour <t:{ $fire }:f> : { $error }.
+digest-updated = Mis à jour <t:{ $at }:R>
+digest-withdrawn = Retiré : { $titles }
+digest-correction-cut = Une partie de cette correction ne tenait pas dans les messages publiés ; `/brief` montre le briefing entier.
+alert-feed-failing = ⚠️ Le flux `{ $name }` est en échec depuis <t:{ $since }:f> : { $error }. Ses articles déjà lus restent servis.
+alert-feed-recovered = ✅ Le flux `{ $name }` fonctionne de nouveau.
 alert-failed-retried = ⚠️ Le digest `{ $name }` n'a pas pu être envoyé pour <t:{ $fire }:f> : { $error }. Il a été réessayé pendant { $retried }, son délai de rattrapage.
 
 ## /digest edit, et les réglages de chaque digest dans /digest list

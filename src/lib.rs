@@ -7,7 +7,7 @@
 //! digest, recording each delivery in `store` (SQLite) so none is lost or doubled. `answer`
 //! holds what every answer shares (refusals, choices, tags); `locales` the words it says them
 //! with, per language. `app` wires the running bot: start-up, reload, signals and the ops
-//! endpoint. `discord` is the only module that knows serenity and poise; everything else is
+//! endpoint. `feeds` reads RSS/Atom/JSON feeds into briefing files the library loads. `discord` is the only module that knows serenity and poise; everything else is
 //! tested with plain values. `cli` is the command line.
 
 pub mod answer;
@@ -17,6 +17,7 @@ pub mod cli;
 pub mod config;
 pub mod digests;
 pub mod discord;
+pub mod feeds;
 pub mod locales;
 pub mod metrics;
 pub mod render;

@@ -38,6 +38,17 @@ struct StatusLabels {
     status: String,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct FeedLabels {
+    feed: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct FeedOutcomeLabels {
+    feed: String,
+    outcome: String,
+}
+
 struct Metrics {
     registry: Registry,
     interactions: Family<CommandLabels, Counter>,
@@ -51,6 +62,10 @@ struct Metrics {
     cooldown_refusals: Counter,
     replicas_live: Gauge,
     buckets_owned: Gauge,
+    feed_polls: Family<FeedOutcomeLabels, Counter>,
+    feed_items: Family<FeedLabels, Gauge>,
+    feed_last_success: Family<FeedLabels, Gauge>,
+    message_edits: Family<OutcomeLabels, Counter>,
     last_gateway_fault: Mutex<Option<Incident>>,
     last_failed_delivery: Mutex<Option<Incident>>,
 }
@@ -134,9 +149,33 @@ fn metrics() -> &'static Metrics {
             "Digest buckets this replica fires (PostgreSQL only)",
             buckets_owned.clone(),
         );
+        let feed_polls = Family::<FeedOutcomeLabels, Counter>::default();
+        registry.register(
+            "feed_polls",
+            "Feed polls, by feed and outcome (ok, not_modified, error)",
+            feed_polls.clone(),
+        );
+        let feed_items = Family::<FeedLabels, Gauge>::default();
+        registry.register("feed_items", "Items kept per feed", feed_items.clone());
+        let feed_last_success = Family::<FeedLabels, Gauge>::default();
+        registry.register(
+            "feed_last_success_timestamp_seconds",
+            "When each feed was last polled successfully (Unix time)",
+            feed_last_success.clone(),
+        );
+        let message_edits = Family::<OutcomeLabels, Counter>::default();
+        registry.register(
+            "message_edits",
+            "Posted digest messages edited after a correction, by outcome",
+            message_edits.clone(),
+        );
         Metrics {
             replicas_live,
             buckets_owned,
+            feed_polls,
+            feed_items,
+            feed_last_success,
+            message_edits,
             deliveries,
             gateway_events,
             cooldown_refusals,
@@ -226,6 +265,36 @@ pub fn replicas_live(count: usize) {
 
 pub fn buckets_owned(count: usize) {
     metrics().buckets_owned.set(count as i64);
+}
+
+/// A feed poll: its outcome, the items it keeps and its last success.
+pub fn feed_polled(feed: &str, outcome: &str, items: usize, last_success: Option<DateTime<Utc>>) {
+    let m = metrics();
+    let label = FeedLabels {
+        feed: feed.to_string(),
+    };
+    m.feed_polls
+        .get_or_create(&FeedOutcomeLabels {
+            feed: feed.to_string(),
+            outcome: outcome.to_string(),
+        })
+        .inc();
+    m.feed_items.get_or_create(&label).set(items as i64);
+    if let Some(at) = last_success {
+        m.feed_last_success
+            .get_or_create(&label)
+            .set(at.timestamp());
+    }
+}
+
+/// A posted message edited (or not) after a correction.
+pub fn message_edit(outcome: &str) {
+    metrics()
+        .message_edits
+        .get_or_create(&OutcomeLabels {
+            outcome: outcome.to_string(),
+        })
+        .inc();
 }
 
 pub fn cooldown_refusal() {

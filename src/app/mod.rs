@@ -10,6 +10,8 @@
 //! SIGINT/SIGTERM: stop the replica rounds, stop firing digests, leave the replicas, disconnect,
 //! let in-flight answers finish (at most 10 s), return.
 
+mod corrections;
+mod feeds;
 pub mod ops;
 mod reload;
 pub mod replica;
@@ -46,6 +48,10 @@ pub struct App {
     /// True while this process is the one that registers slash commands: always with SQLite,
     /// the holder of the registrar lock among PostgreSQL replicas (`replica.rs`).
     pub registrar: Arc<tokio::sync::watch::Sender<bool>>,
+    /// Set once at start-up, like the scheduler.
+    feeds: OnceLock<crate::feeds::FeedReader>,
+    /// Wakes the corrections worker (set once at start-up).
+    corrections: OnceLock<Arc<tokio::sync::Notify>>,
 }
 
 impl App {
@@ -64,6 +70,8 @@ impl App {
             scheduler: OnceLock::new(),
             started: Instant::now(),
             registrar: Arc::new(tokio::sync::watch::channel(true).0),
+            feeds: OnceLock::new(),
+            corrections: OnceLock::new(),
         }
     }
 
@@ -80,6 +88,18 @@ impl App {
         self.scheduler
             .get()
             .expect("the scheduler is set before the bot connects")
+    }
+
+    /// Every configured feed's health (none before start-up has read them).
+    pub fn feed_health(&self) -> Vec<crate::feeds::FeedHealth> {
+        self.feeds.get().map(|f| f.health()).unwrap_or_default()
+    }
+
+    /// Asks for a pass over posted digests whose briefings changed since.
+    pub fn request_corrections(&self) {
+        if let Some(wake) = self.corrections.get() {
+            wake.notify_one();
+        }
     }
 
     fn set_scheduler(&self, scheduler: SchedulerHandle) {
@@ -157,6 +177,13 @@ pub async fn run(mut config: Config, config_path: PathBuf, token: String) -> any
         }
         None => None,
     };
+    let _ = app.corrections.set(corrections::start(
+        &app,
+        discord::digest_editor(api.rest.clone()),
+    ));
+    let _ = app
+        .feeds
+        .set(feeds::start(&app, discord::digest_poster(api.rest.clone())));
 
     let mut bot = discord::Bot::build(Arc::clone(&app), api, &token).await?;
 
@@ -168,6 +195,7 @@ pub async fn run(mut config: Config, config_path: PathBuf, token: String) -> any
     };
     let (stopping, mut stop_seen) = tokio::sync::watch::channel(false);
     let disconnect = bot.disconnector();
+    let feed_app = Arc::clone(&app);
     let stop = tokio::spawn(async move {
         wait_for_signal().await;
         tracing::info!("shutting down");
@@ -175,6 +203,9 @@ pub async fn run(mut config: Config, config_path: PathBuf, token: String) -> any
         // No more lease rounds: one after `leave` would announce this replica again.
         if let Some(replicas) = replicas {
             replicas.stop().await;
+        }
+        if let Some(feeds) = feed_app.feeds.get() {
+            feeds.stop();
         }
         // Digests in flight finish (at most 10 s) or stay pending and resume at the next start.
         scheduler.shutdown().await;

@@ -35,6 +35,7 @@ async fn reload_briefings(app: &App) -> Result<String, String> {
     let content = load_content(Arc::clone(&app.config()), Arc::clone(&old)).await?;
     let summary = content.changes_since(&old);
     app.set_content(content);
+    app.request_corrections();
     Ok(summary)
 }
 
@@ -85,8 +86,13 @@ async fn reload_everything(app: &App) -> Result<String, String> {
              or `briefbot check`)."
         ));
     }
-    app.set_config(config);
+    app.set_config(Arc::clone(&config));
     app.set_content(content);
+    app.request_corrections();
+    // Every feed is polled at once: a reload is how an admin asks "read them now".
+    if let Some(feeds) = app.feeds.get() {
+        feeds.apply(&config);
+    }
     Ok(summary)
 }
 

@@ -13,6 +13,10 @@ pub(super) struct FrontMatter {
     pub tags: Vec<String>,
     pub source: Option<String>,
     pub lang: Option<String>,
+    /// When the publisher last changed it (feed items); informational, the revision that
+    /// corrections compare is the briefing's content.
+    #[allow(dead_code)]
+    pub updated: Option<toml::value::Datetime>,
 }
 
 /// A problem found in the front matter, at a 1-based line of the whole file.

@@ -1,13 +1,13 @@
 //! `briefbot check`: validates the config and every briefing before a deploy. Every problem is
 //! printed as `file:line[:col]: reason`; the exit code is 1 when there was any.
 
-use super::{load_config, load_library, ConfigArg, Outcome};
+use super::{load_config, load_library, CheckArgs, Outcome};
 use crate::config::ConfigError;
 use crate::render;
 use std::io::Write;
 
-pub fn run(args: &ConfigArg, out: &mut dyn Write) -> anyhow::Result<Outcome> {
-    let config = match load_config(args) {
+pub fn run(args: &CheckArgs, out: &mut dyn Write) -> anyhow::Result<Outcome> {
+    let config = match load_config(&args.config) {
         Ok(config) => config,
         Err(ConfigError::Invalid { problems }) => {
             for problem in &problems {
@@ -78,6 +78,15 @@ pub fn run(args: &ConfigArg, out: &mut dyn Write) -> anyhow::Result<Outcome> {
         report.skipped(),
         library.tags().count()
     )?;
+    if args.feeds {
+        problems += super::check_feeds::run(&config, out)?;
+    } else if !config.feeds.list.is_empty() {
+        writeln!(
+            out,
+            "feeds: {} configured (`briefbot check --feeds` fetches them)",
+            config.feeds.list.len()
+        )?;
+    }
     Ok(if problems == 0 {
         Outcome::Ok
     } else {

@@ -3,6 +3,7 @@
 //! `Outcome`; anything that stops it from running at all is an `anyhow::Error` (exit 2).
 
 mod check;
+mod check_feeds;
 mod log_writer;
 mod migrate;
 mod preview;
@@ -45,12 +46,22 @@ pub struct ConfigArg {
     pub config: Option<PathBuf>,
 }
 
+/// `briefbot check [--feeds]`.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub config: ConfigArg,
+    /// Also fetch every `[[feed]]` once and report on each (nothing is written).
+    #[arg(long)]
+    pub feeds: bool,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the bot until SIGINT/SIGTERM.
     Run(ConfigArg),
     /// Validate the config and every briefing; exit 1 listing every problem.
-    Check(ConfigArg),
+    Check(CheckArgs),
     /// Print what the bot would post for a briefing.
     Preview(preview::PreviewArgs),
     /// Print the next fire times of every digest, in its time zone and in UTC.

@@ -6,11 +6,14 @@
 //! variable that holds it.
 
 mod entries;
+mod feeds;
 mod raw;
 mod report;
 mod shards;
 mod validate;
 
+#[cfg(test)]
+mod feeds_tests;
 #[cfg(test)]
 mod storage_tests;
 #[cfg(test)]
@@ -57,6 +60,8 @@ pub struct Config {
     /// The shipped languages with the `[locales] dir` files over them, loaded with the config
     /// so that a reload picks up their edits too.
     pub locales: Arc<Locales>,
+    /// `[feeds]` and every `[[feed]]`.
+    pub feeds: FeedsConfig,
 }
 
 impl Config {
@@ -127,6 +132,8 @@ pub struct ScheduleConfig {
     pub default_timezone: Tz,
     pub catch_up: CatchUp,
     pub grace: Duration,
+    /// How long after a digest post a changed briefing still edits it; zero turns it off.
+    pub edit_window: Duration,
 }
 
 /// What to deliver for fire times missed while the bot was down (within `grace`).
@@ -201,6 +208,38 @@ pub struct DigestConfig {
     /// The language its posts are in, as a tag there is a locale for; `None` follows the
     /// guild's locale.
     pub lang: Option<String>,
+}
+
+/// What every feed shares, and the feeds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedsConfig {
+    /// `<briefings dir>/feeds`: the folder the bot owns, one subfolder per feed.
+    pub dir: PathBuf,
+    /// For one whole fetch, connection to last byte.
+    pub timeout: Duration,
+    /// A body larger than this is refused while it streams in.
+    pub max_bytes: usize,
+    /// Items older than this (by date) are not kept.
+    pub max_age: Duration,
+    /// A feed failing for this long alerts the guilds' alert channels once.
+    pub alert_after: Duration,
+    pub list: Vec<FeedConfig>,
+}
+
+/// A `[[feed]]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedConfig {
+    /// Lower case; the folder and the middle of item ids (`feeds/<name>/<slug>`).
+    pub name: String,
+    pub url: String,
+    pub poll: Duration,
+    /// Added to each item's own categories.
+    pub tags: Vec<String>,
+    /// Overrides the item's and the feed's language.
+    pub lang: Option<String>,
+    pub max_items: usize,
+    /// Where an item's text goes when its HTML has no heading the catalogue knows.
+    pub section: SectionKey,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -36,6 +36,9 @@ pub(super) struct RawConfig {
     #[serde(default)]
     pub limits: RawLimits,
     pub locales: Option<RawLocales>,
+    pub feeds: Option<RawFeeds>,
+    #[serde(default)]
+    pub feed: Tables<RawFeed>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -78,6 +81,7 @@ pub(super) struct RawSchedule {
     pub default_timezone: Option<Text>,
     pub catch_up: Option<Text>,
     pub grace: Option<Text>,
+    pub edit_window: Option<Text>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -121,6 +125,28 @@ pub(super) struct RawDigest {
     pub catch_up: Option<Text>,
     pub grace: Option<Text>,
     pub lang: Option<Text>,
+}
+
+/// `[feeds]`: what every `[[feed]]` shares.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawFeeds {
+    pub timeout: Option<Text>,
+    pub max_bytes: Option<Spanned<i64>>,
+    pub max_age: Option<Text>,
+    pub alert_after: Option<Text>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawFeed {
+    pub name: Option<Text>,
+    pub url: Option<Text>,
+    pub poll: Option<Text>,
+    pub tags: Option<Vec<Text>>,
+    pub lang: Option<Text>,
+    pub max_items: Option<Spanned<i64>>,
+    pub section: Option<Text>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -28,7 +28,7 @@ fn rejects_with_line_col_and_reason() {
         ("unknown top-level key", "colour = 1".into(), vec![
             "1:1: unknown field `colour`, expected one of `discord`, `briefings`, `storage`, \
              `permissions`, `schedule`, `sections`, `guild`, `digest`, `ops`, `limits`, … \
-             (11 keys, all in config.toml.example)",
+             (13 keys, all in config.toml.example)",
         ]),
         ("misplaced key", "token_env = \"TOKEN\"".into(), vec![
             "1:1: unknown field `token_env` here, it belongs in `[discord]`",
@@ -382,11 +382,14 @@ fn known_keys_are_read_from_the_raw_structs() {
         "locales.dir",
         "digest.lang",
         "storage.url_env",
+        "feed.section",
+        "feeds.alert_after",
+        "schedule.edit_window",
     ] {
         assert!(keys.iter().any(|k| k == key), "{key} missing from {keys:?}");
     }
     assert!(!keys.iter().any(|k| k == "discord" || k == "sections"));
-    assert_eq!(keys.len(), 44);
+    assert_eq!(keys.len(), 56);
 }
 
 #[test]

@@ -17,6 +17,7 @@ const BRIEFINGS_DIR: &str = "briefings";
 const DEFAULT_LANG: &str = "en";
 const STORAGE_PATH: &str = "briefbot.db";
 const GRACE: Duration = Duration::from_secs(60 * 60);
+const EDIT_WINDOW: Duration = Duration::from_secs(24 * 60 * 60);
 const CLAIM_LEASE: RangeInclusive<Duration> = Duration::from_secs(5)..=Duration::from_secs(120);
 const LISTEN: &str = "127.0.0.1:9100";
 const COOLDOWN: Duration = Duration::from_secs(3);
@@ -49,10 +50,12 @@ pub(super) fn validate(raw: RawConfig, text: &str, path: &Path) -> Result<Config
     let default_timezone = s.default_timezone.as_ref().and_then(|tz| c.timezone(tz));
     let catch_up = c.choice(s.catch_up.as_ref(), "catch_up");
     let grace = s.grace.as_ref().and_then(|g| c.duration(g));
+    let edit_window = s.edit_window.as_ref().and_then(|g| c.duration(g));
     let schedule = ScheduleConfig {
         default_timezone: default_timezone.unwrap_or(Tz::UTC),
         catch_up: catch_up.unwrap_or(CatchUp::Once),
         grace: grace.unwrap_or(GRACE),
+        edit_window: edit_window.unwrap_or(EDIT_WINDOW),
     };
     let sections = c.sections(&raw.sections);
     let guilds = c.guilds(&raw.guild);
@@ -62,6 +65,7 @@ pub(super) fn validate(raw: RawConfig, text: &str, path: &Path) -> Result<Config
     let loaded = c.problems.len() == before && c.elsewhere.is_empty();
     let known_langs = loaded.then_some(&*locales);
     let digests = c.digests(&raw.digest, &schedule, &sections, known_langs);
+    let feeds = c.feeds(raw.feeds.as_ref(), &raw.feed, &briefings.dir, &sections);
     let ops = raw.ops.as_ref().map(|ops| OpsConfig {
         listen: c.listen(ops.listen.as_ref()),
     });
@@ -91,6 +95,7 @@ pub(super) fn validate(raw: RawConfig, text: &str, path: &Path) -> Result<Config
         ops,
         limits,
         locales,
+        feeds,
     })
 }
 

@@ -14,5 +14,5 @@ mod spec;
 #[cfg(test)]
 mod tests;
 
-pub use selection::{entries_by_id, nonce, render_delivery, sections_of, select_content};
+pub use selection::{entries_by_id, fnv1a, nonce, render_delivery, sections_of, select_content};
 pub use spec::*;

@@ -104,8 +104,9 @@ pub fn nonce(key: &str, fire: DateTime<Utc>, index: usize) -> String {
     out
 }
 
-/// FNV-1a, 64 bits: stable across builds and platforms, unlike `std`'s hashers.
-fn fnv1a(bytes: &[u8]) -> u64 {
+/// FNV-1a, 64 bits: stable across builds and platforms, unlike `std`'s hashers (nonces,
+/// feed item names and revisions must not change with the build).
+pub fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
         (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
     })

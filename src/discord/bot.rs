@@ -84,6 +84,11 @@ pub fn digest_poster(rest: Rest) -> Arc<dyn Poster> {
     Arc::new(poster::DiscordPoster { rest })
 }
 
+/// The way corrections edit a posted digest message.
+pub fn digest_editor(rest: Rest) -> Arc<dyn crate::digests::scheduler::Editor> {
+    Arc::new(poster::DiscordPoster { rest })
+}
+
 /// The connected bot: serenity's client with poise's framework and briefbot's commands.
 pub struct Bot {
     client: serenity::Client,
@@ -266,7 +271,11 @@ async fn on_first_ready(
     });
     // Digests start only once the gateway is up, and only once (see `start`).
     match data.scheduler().start().await {
-        Ok(_) => tracing::info!(digests = data.scheduler().len(), "digest scheduler started"),
+        Ok(_) => {
+            tracing::info!(digests = data.scheduler().len(), "digest scheduler started");
+            // Briefings changed while the bot was down correct what it posted before.
+            data.app.request_corrections();
+        }
         Err(e) => tracing::error!(error = %e, "digest scheduler failed to start"),
     }
 }

@@ -25,6 +25,8 @@ pub enum Route<'a> {
     Channel(u64),
     /// `POST /channels/{id}/messages`.
     ChannelMessages(u64),
+    /// `PATCH /channels/{id}/messages/{id}`: a posted digest message corrected.
+    ChannelMessage { channel: u64, message: u64 },
     /// `GET|PUT /applications/{id}/commands`.
     GlobalCommands { application: u64 },
     /// `GET|PUT /applications/{id}/guilds/{id}/commands`.
@@ -46,6 +48,9 @@ impl Route<'_> {
             Route::GatewayBot => "/gateway/bot".into(),
             Route::Channel(id) => format!("/channels/{id}"),
             Route::ChannelMessages(id) => format!("/channels/{id}/messages"),
+            Route::ChannelMessage { channel, message } => {
+                format!("/channels/{channel}/messages/{message}")
+            }
             Route::GlobalCommands { application } => {
                 format!("/applications/{application}/commands")
             }
@@ -70,6 +75,7 @@ impl Route<'_> {
             Route::GatewayBot => "/gateway/bot",
             Route::Channel(_) => "/channels/{id}",
             Route::ChannelMessages(_) => "/channels/{id}/messages",
+            Route::ChannelMessage { .. } => "/channels/{id}/messages/{id}",
             Route::GlobalCommands { .. } => "/applications/{id}/commands",
             Route::GuildCommands { .. } => "/applications/{id}/guilds/{id}/commands",
             Route::InteractionCallback { .. } => "/interactions/{id}/{token}/callback",

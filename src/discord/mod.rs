@@ -17,5 +17,5 @@ mod rest;
 mod shards;
 mod state;
 
-pub use bot::{digest_poster, resolve_digest_guilds, Api, Bot, Disconnector};
+pub use bot::{digest_editor, digest_poster, resolve_digest_guilds, Api, Bot, Disconnector};
 pub use rest::Rest;

@@ -17,7 +17,7 @@ mod storage;
 
 pub use model::{
     config_key, host_name, new_replica_id, runtime_key, Claim, Delivery, DeliveryStatus, DigestRow,
-    DigestState, Lease, NewDigest, Replica,
+    DigestState, Lease, NewDigest, Replica, Shown, ShownBriefing,
 };
 pub use sqlite::{AsyncStore, SqliteStorage, Store};
 pub use storage::Storage;

@@ -199,3 +199,26 @@ pub fn host_name() -> String {
         .filter(|h| !h.is_empty())
         .unwrap_or_else(|| "host".into())
 }
+
+/// What one briefing in a sent delivery looked like when its messages were last written.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ShownBriefing {
+    /// The briefing's content hash then; empty once it is shown as withdrawn.
+    pub revision: String,
+    /// Kept so a withdrawn briefing can still be named.
+    pub title: String,
+}
+
+/// A sent delivery whose messages a correction may edit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shown {
+    pub digest_key: String,
+    pub fire_time: DateTime<Utc>,
+    pub channel_id: u64,
+    pub message_ids: Vec<u64>,
+    /// By briefing id.
+    pub briefings: std::collections::BTreeMap<String, ShownBriefing>,
+    /// When it was sent: corrections stop `edit_window` after it.
+    pub sent_at: DateTime<Utc>,
+    pub edited_at: Option<DateTime<Utc>>,
+}

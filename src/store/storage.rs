@@ -3,10 +3,13 @@
 //! one would touch nothing outside `store/`. Every time is passed in (`now`), never read inside,
 //! so the same calls are testable on a paused or explicit clock.
 
-use super::model::{Claim, Delivery, DigestRow, DigestState, Lease, NewDigest, Replica};
+use super::model::{
+    Claim, Delivery, DigestRow, DigestState, Lease, NewDigest, Replica, Shown, ShownBriefing,
+};
 use super::StoreError;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use std::collections::BTreeMap;
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 use tokio::sync::broadcast;
@@ -112,6 +115,27 @@ pub trait Storage: Send + Sync + std::fmt::Debug {
         -> Result<Vec<Delivery>, StoreError>;
     async fn posted_ids(&self, key: &str, channel_id: u64) -> Result<HashSet<String>, StoreError>;
     async fn prune_deliveries(&self, before: DateTime<Utc>) -> Result<usize, StoreError>;
+
+    // What sent messages show, for corrections.
+    /// Records what a sent delivery's messages show (at its send, `sent_at = now`).
+    async fn record_shown(
+        &self,
+        key: &str,
+        fire: DateTime<Utc>,
+        channel_id: u64,
+        briefings: &BTreeMap<String, ShownBriefing>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    /// Records what the messages show after a correction edited them.
+    async fn record_corrected(
+        &self,
+        key: &str,
+        fire: DateTime<Utc>,
+        briefings: &BTreeMap<String, ShownBriefing>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    /// Sent deliveries recorded with [`Storage::record_shown`] at or after `since`, oldest first.
+    async fn shown_since(&self, since: DateTime<Utc>) -> Result<Vec<Shown>, StoreError>;
 
     // Replicas (see `store/replicas.rs` for the algorithm).
     /// Announces or refreshes a replica (`heartbeat_at` is taken from it).

@@ -12,10 +12,12 @@ mod store_contract;
 mod store_postgres;
 
 mod config_example;
+mod feeds;
 mod hostile_input;
 mod parse_fixtures;
 mod render_snapshots;
 mod scheduler_config;
+mod scheduler_corrections;
 mod scheduler_delivery;
 mod scheduler_replicas;
 mod scheduler_restart;

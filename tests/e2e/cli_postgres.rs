@@ -164,7 +164,7 @@ async fn migrate_moves_an_installation_and_schedule_and_check_read_postgres() {
     assert!(
         out.lines().any(
             |l| l.starts_with("store PostgreSQL postgres://postgres@127.0.0.1:")
-                && l.ends_with(": schema 1 (up to date)")
+                && l.ends_with(": schema 2 (up to date)")
         ),
         "{out}"
     );

@@ -26,6 +26,8 @@ mod bot_shards;
 mod bot_wire;
 mod cli;
 mod cli_postgres;
+mod corrections;
+mod feeds;
 mod locales;
 mod soak;
 mod symlinks;

@@ -138,6 +138,7 @@ fn spec_of(d: NewDigest) -> DigestSpec {
         default_timezone: Tz::UTC,
         catch_up: CatchUp::Once,
         grace: Duration::from_secs(3600),
+        edit_window: std::time::Duration::ZERO,
     };
     DigestSpec::from_row(&row, &defaults).unwrap()
 }

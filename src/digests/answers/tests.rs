@@ -50,6 +50,7 @@ fn spec(name: &str, schedule: &str, config: bool) -> Arc<DigestSpec> {
         default_timezone: Tz::UTC,
         catch_up: CatchUp::Once,
         grace: Duration::from_secs(3600),
+        edit_window: std::time::Duration::ZERO,
     };
     let mut spec = DigestSpec::from_row(&row, &defaults).unwrap();
     if config {

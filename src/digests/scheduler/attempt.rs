@@ -18,7 +18,7 @@ use crate::digests::{entries_by_id, render_delivery, select_content, DigestSpec}
 use crate::render::MessagePayload;
 use crate::store::{Claim, StoreError};
 use chrono::{DateTime, Utc};
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
 /// One round: the ledger row claimed (or found closed, or held by another replica), the
@@ -44,7 +44,7 @@ pub(super) async fn deliver_round(
         }
         Claim::Held { owner, until } => return Ok(Round::Held { owner, until }),
     };
-    let (payloads, empty) = content(inner, spec, fire, row.briefings.as_deref()).await?;
+    let (payloads, empty, shown) = content(inner, spec, fire, row.briefings.as_deref()).await?;
     if empty && spec.when_empty == WhenEmpty::Skip {
         let now = inner.now();
         store.record_skipped_empty(&key, fire, now).await?;
@@ -89,18 +89,29 @@ pub(super) async fn deliver_round(
     store
         .record_sent(&key, fire, channel, &ids, attempts, now)
         .await?;
+    // What the messages show, so a later correction edits them. Best effort, and beside the
+    // delivery rather than in its way: the delivery itself is recorded.
+    let store = Arc::clone(store);
+    inner.tracker.spawn(async move {
+        if let Err(e) = store.record_shown(&key, fire, channel, &shown, now).await {
+            tracing::warn!(error = %e, "what the digest shows not recorded; it will not be corrected");
+        }
+    });
     tracing::info!(messages, attempts, "digest delivered");
     Ok(Round::Done(DeliveryOutcome::Sent { messages }))
 }
 
-/// The messages of this delivery, and whether it has nothing to carry. The briefings are
+/// What a delivery's messages show, by briefing id.
+type Shown = BTreeMap<String, crate::store::ShownBriefing>;
+
+/// The messages of this delivery, whether it has nothing to carry, and what it shows. The briefings are
 /// chosen once and recorded, so a resumed delivery sends what the first attempt chose.
 async fn content(
     inner: &Arc<Inner>,
     spec: &Arc<DigestSpec>,
     fire: DateTime<Utc>,
     chosen: Option<&[String]>,
-) -> Result<(Vec<MessagePayload>, bool), StoreError> {
+) -> Result<(Vec<MessagePayload>, bool, Shown), StoreError> {
     let snapshot = (inner.deps.library)();
     let library = snapshot.library();
     let entries = match chosen {
@@ -123,8 +134,9 @@ async fn content(
         }
     };
     let empty = entries.is_empty();
+    let shown = super::corrections::shown_of(&entries);
     let words = inner.words_for(spec);
-    Ok((render_delivery(spec, fire, entries, &words), empty))
+    Ok((render_delivery(spec, fire, entries, &words), empty, shown))
 }
 
 /// Records a failed delivery; a gone or forbidden channel also pauses the digest. Either

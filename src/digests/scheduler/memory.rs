@@ -36,6 +36,8 @@ struct State {
     /// Every call: channel and nonce, accepted or not.
     calls: Vec<(u64, Option<String>)>,
     by_nonce: HashMap<String, u64>,
+    /// Every edit accepted: message id and the payload it was given.
+    edits: Vec<(u64, MessagePayload)>,
     /// Errors to answer, per channel, before accepting again.
     failures: HashMap<u64, VecDeque<PostError>>,
     /// Accept the n-th new message (1-based, counted from now) and then never answer: the
@@ -86,6 +88,11 @@ impl MemoryPoster {
     /// Every message accepted, in order.
     pub fn messages(&self) -> Vec<PostedMessage> {
         self.state.lock().unwrap().messages.clone()
+    }
+
+    /// Every edit accepted, in order.
+    pub fn edits(&self) -> Vec<(u64, MessagePayload)> {
+        self.state.lock().unwrap().edits.clone()
     }
 
     pub fn in_channel(&self, channel_id: u64) -> Vec<PostedMessage> {
@@ -169,6 +176,32 @@ impl Poster for MemoryPoster {
             std::future::pending::<()>().await;
         }
         Ok(id)
+    }
+}
+
+/// Edits replace the message's payload, as a PATCH naming every field does.
+#[async_trait::async_trait]
+impl super::Editor for MemoryPoster {
+    async fn edit(
+        &self,
+        channel_id: u64,
+        message_id: u64,
+        payload: &MessagePayload,
+    ) -> Result<(), PostError> {
+        let mut state = self.state.lock().unwrap();
+        let found = state
+            .messages
+            .iter_mut()
+            .find(|m| m.id == message_id && m.channel_id == channel_id);
+        let Some(message) = found else {
+            return Err(PostError::Gone {
+                status: 404,
+                reason: "Unknown Message".into(),
+            });
+        };
+        message.payload = payload.clone();
+        state.edits.push((message_id, payload.clone()));
+        Ok(())
     }
 }
 

@@ -89,6 +89,13 @@ pub async fn status(ctx: Ctx<'_>) -> Result<(), Error> {
             },
         )
     };
+    let feeds: Vec<String> = (data.app.feed_health().iter())
+        .map(|h| crate::feeds::status_line(&words, h))
+        .collect();
+    let feeds = match feeds.is_empty() {
+        true => words.text("status-none"),
+        false => format!("\n- {}", feeds.join("\n- ")),
+    };
     let text = words.t(
         "status",
         &[
@@ -108,6 +115,7 @@ pub async fn status(ctx: Ctx<'_>) -> Result<(), Error> {
                 "failed_delivery",
                 incident(crate::metrics::last_failed_delivery()).into(),
             ),
+            ("feeds", feeds.into()),
         ],
     );
     let text = match replicas(data, &words).await {

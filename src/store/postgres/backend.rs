@@ -4,12 +4,13 @@
 
 use super::{migrate, notify, pool, retrying, Backoff, DEFAULT_RETRY_FOR, FIRST_BACKOFF};
 use crate::store::{
-    Claim, Delivery, DigestRow, DigestState, Lease, NewDigest, Replica, Storage, StoreError,
+    Claim, Delivery, DigestRow, DigestState, Lease, NewDigest, Replica, Shown, ShownBriefing,
+    Storage, StoreError,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use deadpool_postgres::Pool;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Duration;
 use tokio::sync::broadcast;
 use tokio_util::sync::{CancellationToken, DropGuard};
@@ -286,6 +287,31 @@ impl Storage for PgStorage {
 
     async fn prune_deliveries(&self, before: DateTime<Utc>) -> Result<usize, StoreError> {
         PgStorage::prune_deliveries(self, before).await
+    }
+
+    async fn record_shown(
+        &self,
+        key: &str,
+        fire: DateTime<Utc>,
+        channel_id: u64,
+        briefings: &BTreeMap<String, ShownBriefing>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        PgStorage::record_shown(self, key, fire, channel_id, briefings, now).await
+    }
+
+    async fn record_corrected(
+        &self,
+        key: &str,
+        fire: DateTime<Utc>,
+        briefings: &BTreeMap<String, ShownBriefing>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        PgStorage::record_corrected(self, key, fire, briefings, now).await
+    }
+
+    async fn shown_since(&self, since: DateTime<Utc>) -> Result<Vec<Shown>, StoreError> {
+        PgStorage::shown_since(self, since).await
     }
 
     async fn heartbeat(&self, replica: &Replica) -> Result<(), StoreError> {

@@ -3,11 +3,12 @@
 
 use super::{AsyncStore, Store};
 use crate::store::{
-    Claim, Delivery, DigestRow, DigestState, Lease, NewDigest, Replica, Storage, StoreError,
+    Claim, Delivery, DigestRow, DigestState, Lease, NewDigest, Replica, Shown, ShownBriefing,
+    Storage, StoreError,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 use std::time::Duration;
 use tokio::sync::broadcast;
@@ -247,6 +248,34 @@ impl Storage for SqliteStorage {
 
     async fn prune_deliveries(&self, before: DateTime<Utc>) -> Result<usize, StoreError> {
         call!(self, |s| s.prune_deliveries(before))
+    }
+
+    async fn record_shown(
+        &self,
+        key: &str,
+        fire: DateTime<Utc>,
+        channel_id: u64,
+        briefings: &BTreeMap<String, ShownBriefing>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let (key, briefings) = (key.to_owned(), briefings.clone());
+        call!(self, |s| s
+            .record_shown(&key, fire, channel_id, &briefings, now))
+    }
+
+    async fn record_corrected(
+        &self,
+        key: &str,
+        fire: DateTime<Utc>,
+        briefings: &BTreeMap<String, ShownBriefing>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let (key, briefings) = (key.to_owned(), briefings.clone());
+        call!(self, |s| s.record_corrected(&key, fire, &briefings, now))
+    }
+
+    async fn shown_since(&self, since: DateTime<Utc>) -> Result<Vec<Shown>, StoreError> {
+        call!(self, |s| s.shown_since(since))
     }
 
     async fn heartbeat(&self, replica: &Replica) -> Result<(), StoreError> {

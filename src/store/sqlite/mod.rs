@@ -12,12 +12,14 @@ mod export;
 mod history;
 mod ledger;
 mod replicas;
+mod shown;
 #[cfg(test)]
 mod tests;
 
 pub use backend::SqliteStorage;
 pub use export::{Export, PostedRow};
 pub(crate) use ledger::{claim_of, ids_json};
+pub(crate) use shown::shown_json;
 
 use super::StoreError;
 
@@ -33,6 +35,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema_v1.sql"),
     include_str!("schema_v2.sql"),
     include_str!("schema_v3.sql"),
+    include_str!("schema_v4.sql"),
 ];
 
 /// How long a statement waits for another connection's lock (e.g. `briefbot schedule` reading

@@ -6,6 +6,7 @@
 
 mod basics;
 mod replicas;
+mod shown;
 
 use briefbot::config::WhenEmpty;
 use briefbot::store::postgres::PgStorage;
@@ -107,4 +108,5 @@ on_both_backends!(
     replicas::live_replicas_are_those_with_a_recent_heartbeat,
     replicas::a_digest_change_reaches_subscribers,
     replicas::the_schema_is_this_builds,
+    shown::what_a_sent_delivery_shows_is_kept_corrected_and_read_within_a_window,
 );

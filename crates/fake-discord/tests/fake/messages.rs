@@ -239,3 +239,43 @@ async fn messages_report_who_would_be_pinged() {
     assert!(!only_user.mention_everyone && only_user.mention_roles.is_empty());
     assert_eq!(only_user.mentions.len(), 1);
 }
+
+#[tokio::test]
+async fn channel_messages_are_edited_in_place_with_the_limits_of_a_create() {
+    let fake = FakeDiscord::start().await;
+    let posted = format!("/channels/{CHANNEL_ID}/messages");
+    let (status, _, msg) = call(
+        &fake,
+        "POST",
+        &posted,
+        Some(json!({"content": "**digest**", "embeds": [{"description": "old"}]})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let id = msg["id"].as_str().unwrap().to_string();
+    let edit = format!("/channels/{CHANNEL_ID}/messages/{id}");
+
+    let (status, _, edited) = call(
+        &fake,
+        "PATCH",
+        &edit,
+        Some(json!({"content": "**digest**\n-# Updated", "embeds": [], "allowed_mentions": {"parse": []}})),
+    )
+    .await;
+    assert_eq!(status, 200, "{edited}");
+    assert_eq!(edited["embeds"], json!([]));
+    assert!(edited["edited_timestamp"].is_string());
+    let stored = fake.message(id.parse().unwrap()).unwrap();
+    assert_eq!(stored["content"], "**digest**\n-# Updated");
+
+    let too_long = "x".repeat(2001);
+    let (status, _, error) = call(&fake, "PATCH", &edit, Some(json!({"content": too_long}))).await;
+    assert_eq!(
+        (status, error["code"].as_u64()),
+        (400, Some(50035)),
+        "{error}"
+    );
+    let elsewhere = format!("/channels/{SECOND_CHANNEL_ID}/messages/{id}");
+    let (status, _, error) = call(&fake, "PATCH", &elsewhere, Some(json!({"content": "x"}))).await;
+    assert_eq!((status, error["code"].as_u64()), (404, Some(10008)));
+}
