@@ -92,7 +92,7 @@ async fn main() {
     };
 
     let Some(cluster) = test_postgres::shared() else {
-        print_usage(&single, None);
+        print_single(&single);
         return;
     };
     let url = cluster.database().await;
@@ -132,7 +132,8 @@ async fn main() {
     let shares: Vec<(usize, u64)> = (held.iter())
         .map(|b| (b.len(), b.iter().map(|&b| per_bucket[b as usize]).sum()))
         .collect();
-    print_usage(&single, Some((&usage, &shares, n)));
+    print_single(&single);
+    print_replicas(&single, &usage, &shares, n);
 
     let mut times = Vec::new();
     for kill in 0..kills {
@@ -246,7 +247,8 @@ async fn idle_usage(processes: &[&Process], idle: Duration) -> Vec<Usage> {
         .collect()
 }
 
-fn print_usage(single: &Usage, replicas: Option<(&[Usage], &[(usize, u64)], u64)>) {
+/// The table's heading and the one-process line.
+fn print_single(single: &Usage) {
     println!(
         "\n{:<22} {:>7} {:>8} {:>8} {:>9} {:>8} {:>10} {:>11}",
         "process", "RSS MB", "peak MB", "buckets", "digests", "share", "idle CPU", "RSS/single"
@@ -262,9 +264,10 @@ fn print_usage(single: &Usage, replicas: Option<(&[Usage], &[(usize, u64)], u64)
         single.cpu_percent,
         "1.00"
     );
-    let Some((usage, shares, n)) = replicas else {
-        return;
-    };
+}
+
+/// A line per replica (`shares`: buckets held and the digests in them, of `n`) and their sum.
+fn print_replicas(single: &Usage, usage: &[Usage], shares: &[(usize, u64)], n: u64) {
     for (k, (u, (buckets, digests))) in usage.iter().zip(shares).enumerate() {
         println!(
             "{:<22} {:>7.1} {:>8.1} {:>8} {:>9} {:>7.1}% {:>9.2}% {:>11.2}",
