@@ -1,5 +1,6 @@
 //! `briefbot migrate`: an SQLite installation copied into an empty PostgreSQL database
-//! (runtime digests, digest state with pauses, the ledger, posted history), in one
+//! (runtime digests, digest state with pauses, the ledger, posted history, what each sent
+//! delivery shows, so corrections still reach messages posted before the move), in one
 //! transaction, so a failure leaves the target as empty as it was.
 
 use super::postgres::PgStorage;
@@ -112,6 +113,14 @@ async fn write(tx: &deadpool_postgres::Transaction<'_>, e: &Export) -> Result<()
                 &d.owner,
                 &d.lease_until.map(secs),
             ],
+        )
+        .await?;
+    }
+    for (key, fire, channel, briefings, sent_at, edited_at) in &e.shown {
+        tx.execute(
+            "INSERT INTO shown (digest_key, fire_time, channel_id, briefings, sent_at, edited_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+            &[key, fire, &id(*channel), briefings, sent_at, edited_at],
         )
         .await?;
     }

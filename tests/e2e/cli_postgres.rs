@@ -4,7 +4,7 @@
 
 use briefbot::config::WhenEmpty;
 use briefbot::store::postgres::PgStorage;
-use briefbot::store::{Claim, DeliveryStatus, Lease, NewDigest, Storage, Store};
+use briefbot::store::{Claim, DeliveryStatus, Lease, NewDigest, ShownBriefing, Storage, Store};
 use chrono::{DateTime, Utc};
 use std::path::Path;
 use std::process::Command;
@@ -62,6 +62,16 @@ fn sqlite_installation(path: &Path) {
     s.set_briefings(key, sent, &["a".into(), "b".into()])
         .unwrap();
     s.record_sent(key, sent, 42, &[1001, 1002], 1, now).unwrap();
+    let shows = |revision: &str| ShownBriefing {
+        revision: revision.into(),
+        title: "Title".into(),
+    };
+    let briefings = [
+        ("a".to_string(), shows("r1")),
+        ("b".to_string(), shows("r2")),
+    ];
+    s.record_shown(key, sent, 42, &briefings.into(), now)
+        .unwrap();
     s.claim(key, pending, &lease, now).unwrap();
     s.record_progress(key, pending, &[2001], &lease, now)
         .unwrap();
@@ -121,6 +131,11 @@ async fn migrate_moves_an_installation_and_schedule_and_check_read_postgres() {
     assert_eq!(state.last_delivery, Some(at("2025-06-03T16:00:00Z")));
     let posted = pg.posted_ids("g:77:evening", 42).await.unwrap();
     assert_eq!(posted, ["a".to_string(), "b".to_string()].into());
+    // What the sent fire shows, so a later correction still edits its messages.
+    let shown = pg.shown_since(at("2025-06-01T00:00:00Z")).await.unwrap();
+    assert_eq!(shown.len(), 1);
+    assert_eq!(shown[0].message_ids, vec![1001, 1002]);
+    assert_eq!(shown[0].briefings["b"].revision, "r2");
     let pending = pg.pending().await.unwrap();
     assert_eq!(pending.len(), 1);
     assert_eq!(pending[0].message_ids, vec![2001]);
@@ -148,7 +163,7 @@ async fn migrate_moves_an_installation_and_schedule_and_check_read_postgres() {
     let (code, out, err) = briefbot(dir.path(), &url, &migrate);
     assert_eq!(code, 2, "{out}{err}");
     assert!(
-        err.contains("is not empty (rows in digests, digest_state, deliveries, posted)"),
+        err.contains("is not empty (rows in digests, digest_state, deliveries, posted, shown)"),
         "{err}"
     );
     assert!(!err.contains("s3cret"), "{err}");

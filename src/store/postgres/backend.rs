@@ -84,7 +84,7 @@ impl PgStorage {
     /// The names of briefbot's tables that hold any row (`briefbot migrate` wants none).
     pub async fn non_empty_tables(&self) -> Result<Vec<String>, StoreError> {
         let mut found = Vec::new();
-        for table in ["digests", "digest_state", "deliveries", "posted"] {
+        for table in ["digests", "digest_state", "deliveries", "posted", "shown"] {
             let sql = format!("SELECT EXISTS (SELECT 1 FROM {table})");
             let any: bool = retrying!(self, |c| { Ok(c.query_one(&sql, &[]).await?.get(0)) })?;
             if any {

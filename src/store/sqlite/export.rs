@@ -7,6 +7,10 @@ use crate::store::{Delivery, DigestRow, DigestState, StoreError};
 /// One `posted` row: (digest key, channel id, briefing id, fire time in unix seconds).
 pub type PostedRow = (String, u64, String, i64);
 
+/// One `shown` row as stored: (digest key, fire time, channel id, briefings JSON, sent at,
+/// edited at), times in unix seconds. Copied as is: both backends store the same JSON.
+pub type ShownRow = (String, i64, u64, String, i64, Option<i64>);
+
 /// The whole content of a database.
 #[derive(Debug, Default)]
 pub struct Export {
@@ -14,6 +18,7 @@ pub struct Export {
     pub states: Vec<DigestState>,
     pub deliveries: Vec<Delivery>,
     pub posted: Vec<PostedRow>,
+    pub shown: Vec<ShownRow>,
 }
 
 impl Store {
@@ -38,11 +43,28 @@ impl Store {
                 ))
             })?
             .collect::<Result<_, _>>()?;
+        let mut stmt = self.conn.prepare(
+            "SELECT digest_key, fire_time, channel_id, briefings, sent_at, edited_at FROM shown
+             ORDER BY digest_key, fire_time",
+        )?;
+        let shown = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    super::id_from_sql(r.get(2)?),
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            })?
+            .collect::<Result<_, _>>()?;
         Ok(Export {
             digests,
             states,
             deliveries,
             posted,
+            shown,
         })
     }
 }
