@@ -219,31 +219,38 @@ impl Checker<'_> {
         names: &mut HashMap<String, usize>,
     ) -> Option<String> {
         let raw = entry.get_ref().name.as_ref()?;
+        self.entry_name("digest", raw, DIGEST_NAME_MAX, names);
+        let name = raw.get_ref();
+        (!name.is_empty()).then(|| name.clone())
+    }
+
+    /// Checks the name of a `[[digest]]` or `[[feed]]` (`kind`): not empty, at most `max`
+    /// characters of a-z, digits, `-` and `_`, and unique ignoring case (`names` maps each
+    /// lower-cased name to its line). Reports what is wrong; true when nothing is.
+    pub(super) fn entry_name(
+        &mut self,
+        kind: &str,
+        raw: &Spanned<String>,
+        max: usize,
+        names: &mut HashMap<String, usize>,
+    ) -> bool {
         let name = raw.get_ref();
         let len = name.chars().count();
         let allowed = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
         let problem = if name.is_empty() {
-            Some("a digest name must not be empty".to_string())
-        } else if len > DIGEST_NAME_MAX {
-            Some(format!(
-                "digest name is {len} characters long, the most is {DIGEST_NAME_MAX}"
-            ))
+            format!("a {kind} name must not be empty")
+        } else if len > max {
+            format!("{kind} name is {len} characters long, the most is {max}")
         } else if !name.chars().all(allowed) {
-            Some(format!(
-                "digest name `{name}` may use only letters a-z, digits, `-` and `_`"
-            ))
+            format!("{kind} name `{name}` may use only letters a-z, digits, `-` and `_`")
         } else if let Some(first) = names.get(&name.to_lowercase()) {
-            Some(format!(
-                "duplicate digest name `{name}` (first used on line {first})"
-            ))
+            format!("duplicate {kind} name `{name}` (first used on line {first})")
         } else {
             names.insert(name.to_lowercase(), self.line_of(&raw.span()));
-            None
+            return true;
         };
-        if let Some(problem) = problem {
-            self.report(&raw.span(), problem);
-        }
-        (!name.is_empty()).then(|| name.clone())
+        self.report(&raw.span(), problem);
+        false
     }
 
     fn digest_sections(&mut self, list: &[Text], catalog: &SectionCatalog) -> Vec<SectionKey> {

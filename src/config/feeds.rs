@@ -174,32 +174,9 @@ impl Checker<'_> {
             self.report(&entry.span(), message.to_string());
             return None;
         };
-        let name = raw.get_ref();
-        let allowed = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
-        let problem = if name.is_empty() {
-            Some("a feed name must not be empty".to_string())
-        } else if name.chars().count() > NAME_MAX {
-            Some(format!("feed name is longer than {NAME_MAX} characters"))
-        } else if !name.chars().all(allowed) {
-            Some(format!(
-                "feed name `{name}` may use only letters a-z, digits, `-` and `_`"
-            ))
-        } else if let Some(first) = names.get(&name.to_lowercase()) {
-            Some(format!(
-                "duplicate feed name `{name}` (first used on line {first})"
-            ))
-        } else {
-            names.insert(name.to_lowercase(), self.line_of(&raw.span()));
-            None
-        };
-        match problem {
-            Some(problem) => {
-                self.report(&raw.span(), problem);
-                None
-            }
-            // Folder names and ids are lower case, whatever case the admin typed.
-            None => Some(name.to_lowercase()),
-        }
+        // Folder names and ids are lower case, whatever case the admin typed.
+        self.entry_name("feed", raw, NAME_MAX, names)
+            .then(|| raw.get_ref().to_lowercase())
     }
 }
 
