@@ -118,6 +118,11 @@ impl SchedulerHandle {
         let snapshot = (inner.deps.library)();
         let library = snapshot.library();
         for row in rows {
+            // Among replicas, the digest's bucket owner corrects its posts, as it sends them:
+            // the others would PATCH the same messages again.
+            if !inner.ownership().owns(&row.digest_key, now) {
+                continue;
+            }
             let now_shows = current(&row, library);
             if now_shows == row.briefings {
                 continue;
