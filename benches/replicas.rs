@@ -215,6 +215,7 @@ fn new_digest(i: u64, schedule: String) -> NewDigest {
         when_empty: WhenEmpty::Skip,
         created_by: 1,
         lang: None,
+        target: Default::default(),
     }
 }
 

@@ -114,6 +114,7 @@ fn new_digest(i: u64, schedule: &str, zone: &str) -> NewDigest {
         when_empty: WhenEmpty::Skip,
         created_by: 1,
         lang: None,
+        target: Default::default(),
     }
 }
 

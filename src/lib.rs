@@ -20,5 +20,6 @@ pub mod discord;
 pub mod feeds;
 pub mod locales;
 pub mod metrics;
+pub mod permissions;
 pub mod render;
 pub mod store;

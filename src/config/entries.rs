@@ -190,6 +190,7 @@ impl Checker<'_> {
             catch_up: catch_up.unwrap_or(defaults.catch_up),
             grace: grace.unwrap_or(defaults.grace),
             lang,
+            target: Default::default(),
         })
     }
 

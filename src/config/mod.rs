@@ -208,6 +208,8 @@ pub struct DigestConfig {
     /// The language its posts are in, as a tag there is a locale for; `None` follows the
     /// guild's locale.
     pub lang: Option<String>,
+    /// Where its messages go.
+    pub target: crate::digests::Target,
 }
 
 /// What every feed shares, and the feeds.

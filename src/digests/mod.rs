@@ -11,8 +11,10 @@ pub mod schedule;
 pub mod scheduler;
 mod selection;
 mod spec;
+pub mod target;
 #[cfg(test)]
 mod tests;
 
 pub use selection::{entries_by_id, fnv1a, nonce, render_delivery, sections_of, select_content};
 pub use spec::*;
+pub use target::{ForumPost, Identity, Target, TargetKind, ThreadTarget};

@@ -6,6 +6,7 @@ use crate::answer::Tag;
 use crate::briefings::SectionKey;
 use crate::config::{CatchUp, Config, DigestConfig, ScheduleConfig, WhenEmpty};
 use crate::digests::schedule::{parse_timezone, Schedule, ScheduleError};
+use crate::digests::Target;
 use crate::store::{config_key, runtime_key, DigestRow};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -53,6 +54,8 @@ pub struct DigestSpec {
     /// The language its posts are in (a locale tag or a Discord locale); `None` follows the
     /// guild's locale.
     pub lang: Option<String>,
+    /// Where its messages go; `channel_id` is the channel that holds them.
+    pub target: Target,
 }
 
 impl DigestSpec {
@@ -78,6 +81,7 @@ impl DigestSpec {
             grace: d.grace,
             paused: false,
             lang: d.lang.clone(),
+            target: d.target.clone(),
         }
     }
 
@@ -115,6 +119,7 @@ impl DigestSpec {
             grace: defaults.grace,
             paused: row.paused,
             lang: d.lang.clone(),
+            target: d.target.clone(),
         })
     }
 

@@ -64,6 +64,7 @@ fn config_digest() -> DigestConfig {
         catch_up: CatchUp::Once,
         grace: Duration::from_secs(3600),
         lang: None,
+        target: Default::default(),
     }
 }
 
@@ -209,6 +210,7 @@ fn specs_from_config_and_from_store_rows() {
             when_empty: WhenEmpty::Notice,
             created_by: 3,
             lang: None,
+            target: Default::default(),
         },
         created_at: "2025-06-01T00:00:00Z".parse().unwrap(),
         paused: true,

@@ -36,6 +36,8 @@ pub struct NewDigest {
     pub created_by: u64,
     /// The language of its posts; `None` follows the guild's locale.
     pub lang: Option<String>,
+    /// Where its messages go.
+    pub target: crate::digests::Target,
 }
 
 /// A stored runtime digest with when it was made and whether it is paused.

@@ -82,6 +82,7 @@ async fn a_reloaded_config_takes_effect_without_restart() {
             when_empty: WhenEmpty::Skip,
             created_by: 5,
             lang: None,
+            target: Default::default(),
         };
         handle.add(runtime).await.unwrap();
         assert_eq!(handle.get("g:1:mine").unwrap().catch_up, CatchUp::Once);
@@ -151,6 +152,7 @@ async fn an_edited_runtime_digest_keeps_its_history_and_replans_a_new_schedule()
             when_empty: WhenEmpty::Skip,
             created_by: 42,
             lang: None,
+            target: Default::default(),
         };
         handle.add(digest.clone()).await.unwrap();
         // Morning (08:00) and gone (09:00) post first; the first noon post carries the newest

@@ -312,6 +312,7 @@ fn runtime(name: &str, channel_id: u64) -> NewDigest {
         when_empty: WhenEmpty::Notice,
         created_by: 5,
         lang: None,
+        target: Default::default(),
     }
 }
 

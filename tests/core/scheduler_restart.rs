@@ -212,6 +212,7 @@ fn evening() -> NewDigest {
         when_empty: WhenEmpty::Skip,
         created_by: 42,
         lang: None,
+        target: Default::default(),
     }
 }
 

@@ -269,6 +269,7 @@ fn schedule_lists_runtime_digests_from_the_database_and_creates_none() {
                 when_empty: briefbot::config::WhenEmpty::Skip,
                 created_by: 1,
                 lang: None,
+                target: Default::default(),
             },
             chrono::Utc::now(),
         )

@@ -53,6 +53,7 @@ fn sqlite_installation(path: &Path) {
         when_empty: WhenEmpty::Skip,
         created_by: 1,
         lang: Some("fr".into()),
+        target: Default::default(),
     };
     s.insert_digest(&digest, now).unwrap();
     let key = "g:77:evening";

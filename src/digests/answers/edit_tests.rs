@@ -30,6 +30,7 @@ fn morning() -> NewDigest {
         when_empty: WhenEmpty::Skip,
         lang: None,
         created_by: 7,
+        target: Default::default(),
     }
 }
 

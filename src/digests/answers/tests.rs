@@ -41,6 +41,7 @@ fn spec(name: &str, schedule: &str, config: bool) -> Arc<DigestSpec> {
             when_empty: WhenEmpty::Skip,
             created_by: 7,
             lang: None,
+            target: Default::default(),
         },
         created_at: at("2025-06-01T00:00:00Z"),
         paused: false,

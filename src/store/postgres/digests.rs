@@ -231,6 +231,7 @@ fn read_row(r: &Row) -> Result<DigestRow, StoreError> {
             when_empty,
             created_by: r.get::<_, i64>(12) as u64,
             lang: r.get(17),
+            target: Default::default(),
         },
         created_at: unix(r.get(13)),
         paused: r.get(14),

@@ -219,6 +219,7 @@ fn read_row(r: &Row) -> rusqlite::Result<DigestRow> {
             when_empty,
             created_by: id_from_sql(r.get(12)?),
             lang: r.get(17)?,
+            target: Default::default(),
         },
         created_at: from_unix(r.get(13)?),
         paused: r.get(14)?,

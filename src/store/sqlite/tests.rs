@@ -25,6 +25,7 @@ fn new_digest(guild_id: u64, name: &str) -> NewDigest {
         when_empty: WhenEmpty::Notice,
         created_by: 99,
         lang: None,
+        target: Default::default(),
     }
 }
 

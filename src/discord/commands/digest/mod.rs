@@ -179,6 +179,7 @@ pub async fn add(
             when_empty: when_empty.map_or(WhenEmpty::Skip, WhenEmptyChoice::into_core),
             created_by,
             lang,
+            target: Default::default(),
         };
         let spec = data
             .scheduler()
