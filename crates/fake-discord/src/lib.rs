@@ -46,11 +46,14 @@
 
 mod answers;
 pub mod bare_bot;
+mod channel_spec;
+mod channels;
 mod commands;
 mod config;
 mod faults;
 mod gateway;
 mod gateway_control;
+mod guilds;
 mod identify;
 mod ids;
 mod interaction_json;
@@ -59,12 +62,17 @@ mod limits;
 mod members;
 mod messages;
 mod payloads;
+mod permissions;
 pub mod raw_client;
 mod record;
 mod rest;
 mod rest_payloads;
 mod state;
+mod target_checks;
+mod target_payloads;
+mod threads;
 mod validate;
+mod webhooks;
 
 use std::sync::Arc;
 
@@ -75,6 +83,7 @@ use axum::Router;
 use tokio::net::TcpListener;
 
 pub use answers::{Injected, InteractionView};
+pub use channel_spec::*;
 pub use commands::Scope;
 pub use config::*;
 pub use gateway::GatewayLog;
