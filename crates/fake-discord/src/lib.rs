@@ -34,9 +34,11 @@
 //! [`bare_bot`] is a minimal serenity + poise bot: the smoke test of the fake and the floor of the
 //! load benchmark.
 //!
-//! Inside: `config` (the guilds and people); `payloads`, `rest_payloads` and `interaction_json`
-//! (JSON serenity accepts); `rest`, which routes to `commands`, `messages` and `validate` (the
-//! HTTP side); `gateway` and `gateway_control` (the websocket, and the test's handle on it);
+//! Inside: `config` and `channel_spec` (the guilds, channels and people); `payloads`,
+//! `rest_payloads`, `target_payloads` and `interaction_json` (JSON serenity accepts); `rest`,
+//! which routes to `commands`, `messages`, `channels` (with `threads` and `webhooks`), `guilds`,
+//! `validate` and `target_checks` (the HTTP side); `permissions` (the bot's, per channel);
+//! `gateway` and `gateway_control` (the websocket, and the test's handle on it);
 //! `interactions` (injection) and `answers` (how the bot replied); `members` (roles changed
 //! mid-test); `faults`; `identify` (the identify limits); `limits` (Discord's rate limits, when
 //! enforced); `record` (every request, and waiting for one); `state` (shared state); `ids`. The

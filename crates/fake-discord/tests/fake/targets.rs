@@ -3,11 +3,11 @@
 //! is shared by the other `targets_*` files.
 
 use fake_discord::bare_bot::http_for as http;
-use fake_discord::raw_client::rest as call;
+use fake_discord::raw_client::{rest as call, RawGateway};
 use fake_discord::*;
 use serde_json::{json, Value};
 use serenity::all::{
-    AutoArchiveDuration, Channel, ChannelId, ChannelType, GuildChannel, GuildId, Message,
+    AutoArchiveDuration, Channel, ChannelId, ChannelType, Guild, GuildChannel, GuildId, Message,
     MessageId, MessagePagination, RoleId, UserId, Webhook,
 };
 
@@ -330,4 +330,23 @@ async fn history_pages_newest_first() {
     }
     let unknown = http.get_message(channel, MessageId::new(1)).await;
     assert!(format!("{:?}", unknown.expect_err("unknown")).contains("10008"));
+}
+
+#[tokio::test]
+async fn guild_create_carries_forums_threads_and_the_bot_role() {
+    let fake = FakeDiscord::start_with(config()).await;
+    let mut gw = RawGateway::connect(&fake).await;
+    let frames = gw.identify(&fake, fake.token(), 1).await;
+    let guild: Guild = serde_json::from_value(frames[1]["d"].clone())
+        .unwrap_or_else(|e| panic!("serenity rejects GUILD_CREATE: {e}"));
+    let forum = &guild.channels[&ChannelId::new(FORUM)];
+    assert_eq!(forum.available_tags.len(), TAGS.len());
+    assert!(!guild.channels.contains_key(&ChannelId::new(THREAD)));
+    assert_eq!(guild.threads.len(), 1);
+    assert_eq!(guild.threads[0].parent_id, Some(ChannelId::new(CHANNEL_ID)));
+    let bot = &guild.members[&UserId::new(BOT_USER_ID)];
+    assert_eq!(
+        bot.roles,
+        [RoleId::new(fake.config().guilds[0].bot_role_id)]
+    );
 }

@@ -1,10 +1,10 @@
 //! The bot's channel permissions computed from its role and the channels' overwrites, in
 //! Discord's order, and enforced with Discord's 403s on the routes that need them.
 
-use fake_discord::raw_client::rest as call;
+use fake_discord::raw_client::{rest as call, RawGateway};
 use fake_discord::*;
 use serde_json::json;
-use serenity::all::{GuildChannel, PermissionOverwriteType, RoleId};
+use serenity::all::{GuildChannel, Interaction, PermissionOverwriteType, RoleId};
 
 use super::targets::{config, FORUM, THREAD};
 use super::targets_rules::refusal;
@@ -184,4 +184,29 @@ async fn permissions_follow_roles_and_overwrites_in_discords_order() {
     .await;
     assert_eq!(refusal(&history), (403, Some(50013)));
     assert_eq!(post(SECOND_CHANNEL_ID).await.0, 200, "other bits untouched");
+}
+
+#[tokio::test]
+async fn interactions_carry_the_bots_permissions_in_their_channel() {
+    let fake = FakeDiscord::start_with(config()).await;
+    let mut gw = RawGateway::connected(&fake).await;
+    let bot_role = fake.config().guilds[0].bot_role_id;
+    fake.set_overwrite(
+        SECOND_CHANNEL_ID,
+        bot_role,
+        OverwriteKind::Role,
+        0,
+        perms::MANAGE_WEBHOOKS,
+    );
+    for (channel, webhooks) in [(CHANNEL_ID, true), (SECOND_CHANNEL_ID, false)] {
+        fake.command("digest add").channel(channel).send().await;
+        let frame = gw.recv_dispatch("INTERACTION_CREATE").await;
+        let ix: Interaction = serde_json::from_value(frame["d"].clone()).expect("an interaction");
+        let Interaction::Command(cmd) = ix else {
+            panic!("not a command")
+        };
+        let held = cmd.app_permissions.expect("app_permissions").bits();
+        assert_eq!(held & perms::MANAGE_WEBHOOKS != 0, webhooks, "in {channel}");
+        assert_eq!(held, fake.bot_permissions_in(channel));
+    }
 }
