@@ -6,12 +6,11 @@
 //!
 //! The bot holds `@everyone` and its managed "briefbot" role ([`GuildSpec::bot_role_id`],
 //! [`GuildSpec::bot_permissions`]). A test changes a channel's overwrites while the bot runs
-//! with [`FakeDiscord::set_overwrite`]; as on Discord, a bot without the GUILDS intent's
-//! CHANNEL_UPDATE handling learns of it only from the 403 it gets next (the fake sends no
-//! CHANNEL_UPDATE).
+//! with [`FakeDiscord::set_overwrite`]; the bot meets the change at its next request.
 //!
-//! Not imitated: the implicit denials Discord derives from a denied Send Messages (embed links,
-//! attach files, mentions), timeouts, and the permissions of stage and voice channels.
+//! Not imitated: the CHANNEL_UPDATE Discord would send for such a change, the implicit denials
+//! Discord derives from a denied Send Messages (embed links, attach files, mentions), timeouts,
+//! and the permissions of stage and voice channels.
 
 use std::collections::HashMap;
 
