@@ -28,6 +28,7 @@ mod cli;
 mod cli_postgres;
 mod corrections;
 mod feeds;
+mod invite;
 mod locales;
 mod soak;
 mod symlinks;
