@@ -152,7 +152,7 @@ mod tests {
         c
     }
 
-    fn need<'a>(invite: &'a Invite, p: Permissions) -> Option<&'a Need> {
+    fn need(invite: &Invite, p: Permissions) -> Option<&Need> {
         invite.needs.iter().find(|n| n.permission == p)
     }
 
