@@ -24,6 +24,7 @@ mod bot_replicas_faults;
 mod bot_security;
 mod bot_shards;
 mod bot_wire;
+mod check_permissions;
 mod cli;
 mod cli_postgres;
 mod corrections;
