@@ -58,7 +58,7 @@ pub(super) async fn deliver_round(
     if let Some(i) = ids.len().checked_sub(1) {
         if let Some(step) = steps.get(i).and_then(|s| s.resolved(&ids)) {
             if let Err(stop) = open_thread(inner, &step, ids[i]).await {
-                return stopped(inner, spec, fire, &ids, stop, attempts).await;
+                return stopped(inner, spec, fire, Some(&ids), stop, attempts).await;
             }
         }
     }
@@ -69,16 +69,27 @@ pub(super) async fn deliver_round(
                 status: 0,
                 reason: format!("step {i} names a thread not created yet"),
             };
-            return stopped(inner, spec, fire, &ids, SendStop::Failed(e), attempts).await;
+            return stopped(inner, spec, fire, Some(&ids), SendStop::Failed(e), attempts).await;
         };
         let look_since = if step.has_nonce() {
             None
         } else {
-            resumed_sending(&row, i)
+            let marked = row.sending_since.filter(|_| i == row.message_ids.len());
+            if marked.is_none() {
+                // Before the call, so a crash during it leaves the mark a resume looks from.
+                let now = inner.now();
+                store.record_sending(&key, fire, claims, now).await?;
+            }
+            marked
         };
         let sent = match send(inner, &step, look_since, &mut attempts).await {
             Ok(sent) => sent,
-            Err(stop) => return stopped(inner, spec, fire, &ids, stop, attempts).await,
+            // The ids so far are recorded already; recording them again would clear the mark
+            // of the nonce-less send that may have gone through.
+            Err(stop) if !step.has_nonce() => {
+                return stopped(inner, spec, fire, None, stop, attempts).await
+            }
+            Err(stop) => return stopped(inner, spec, fire, Some(&ids), stop, attempts).await,
         };
         ids.push(sent.message_id);
         holds.get_or_insert(sent.channel_id);
@@ -90,7 +101,7 @@ pub(super) async fn deliver_round(
             store.record_progress(&key, fire, &ids, claims, now).await?;
         }
         if let Err(stop) = open_thread(inner, &step, sent.message_id).await {
-            return stopped(inner, spec, fire, &ids, stop, attempts).await;
+            return stopped(inner, spec, fire, Some(&ids), stop, attempts).await;
         }
     }
     let (channel, messages, now) = (spec.channel_id, ids.len(), inner.now());
@@ -113,12 +124,6 @@ pub(super) async fn deliver_round(
 
 /// What a delivery's messages show, by briefing id.
 type Shown = BTreeMap<String, crate::store::ShownBriefing>;
-
-/// When a resumed delivery's step `i` may have been sent already: the ledger says a call for
-/// it was under way. (Filled in once the store records nonce-less sends.)
-fn resumed_sending(_row: &crate::store::Delivery, _i: usize) -> Option<DateTime<Utc>> {
-    None
-}
 
 /// Opens the thread a step asks for under the message it sent; a failure stops the round
 /// like a failed send (the message is recorded; a resume opens the thread again).
@@ -159,32 +164,32 @@ async fn open_thread(inner: &Inner, step: &Step, message: u64) -> Result<(), Sen
 }
 
 /// A round that stopped before its last step: interrupted (resumes at start), to be tried
-/// again (what was sent is kept, so the next round sends only the rest), or failed.
+/// again (what was sent is kept, so the next round sends only the rest: `ids` recorded when
+/// given), or failed.
 async fn stopped(
     inner: &Arc<Inner>,
     spec: &Arc<DigestSpec>,
     fire: DateTime<Utc>,
-    ids: &[u64],
+    ids: Option<&[u64]>,
     stop: SendStop,
     attempts: u32,
 ) -> Result<Round, StoreError> {
     match stop {
         SendStop::Interrupted => {
-            tracing::warn!(
-                sent = ids.len(),
-                "interrupted by shutdown; resumes at start"
-            );
+            tracing::warn!("interrupted by shutdown; resumes at start");
             Ok(Round::Done(DeliveryOutcome::Interrupted))
         }
         SendStop::Failed(
             error
             @ (PostError::Server { .. } | PostError::Other(_) | PostError::RateLimited { .. }),
         ) => {
-            let now = inner.now();
-            let store = &inner.deps.store;
-            store
-                .record_progress(&spec.key, fire, ids, &inner.deps.claims, now)
-                .await?;
+            if let Some(ids) = ids {
+                let now = inner.now();
+                let store = &inner.deps.store;
+                store
+                    .record_progress(&spec.key, fire, ids, &inner.deps.claims, now)
+                    .await?;
+            }
             Ok(Round::Retry { error, attempts })
         }
         SendStop::Failed(e) => {
