@@ -275,3 +275,30 @@ pub(super) fn post_error(e: RestError) -> PostError {
         RestError::Transport(e) => PostError::Other(e),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::AllowedMentions;
+
+    #[test]
+    fn webhook_bodies_carry_the_identity_and_the_mentions_but_no_nonce() {
+        let mut payload = MessagePayload::with_content("<@&7> **morning**").with_nonce("n1");
+        payload.allowed_mentions = AllowedMentions::only_role(7);
+        let identity = Identity {
+            username: Some("Sahel Brief".into()),
+            avatar_url: Some("https://example.org/a.png".into()),
+        };
+        let body = webhook_body(&payload, &identity);
+        assert_eq!(body["username"], "Sahel Brief");
+        assert_eq!(body["avatar_url"], "https://example.org/a.png");
+        assert_eq!(
+            body["allowed_mentions"],
+            json!({"parse": [], "roles": ["7"]})
+        );
+        assert!(body.get("nonce").is_none() && body.get("enforce_nonce").is_none());
+        let plain = webhook_body(&MessagePayload::with_content("x"), &Identity::default());
+        assert_eq!(plain["allowed_mentions"], json!({"parse": []}));
+        assert!(plain.get("username").is_none());
+    }
+}
