@@ -85,7 +85,7 @@ pub(super) async fn send(
             {
                 failures += 1;
                 let wait = policy.backoff_after(failures);
-                tracing::warn!(error = %e, attempt = failures, ?wait, looks_first = look_since.is_some() && lookup, "send failed; retrying");
+                tracing::warn!(error = %e, step = step.kind(), attempt = failures, ?wait, looks_first = look_since.is_some() && lookup, "send failed; retrying");
                 wait
             }
             Err(e) => return Err(SendStop::Failed(e)),
