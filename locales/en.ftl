@@ -196,6 +196,8 @@ digest-sent-interrupted = The bot is shutting down; `{ $name }` will be sent whe
 ## What a digest posts in its channel, and alerts in the server's alert channel
 
 digest-nothing-new = Nothing new to post.
+# The title of a forum post a digest makes for one fire: its name and the date.
+digest-post-title = { $name } · { $date }
 alert-paused = ⚠️ Digest `{ $name }` is paused: { $error }. Give the bot access to the channel (or choose another), then resume it with `/digest resume`.
 alert-failed = ⚠️ Digest `{ $name }` could not be delivered for <t:{ $fire }:f>: { $error }.
 digest-updated = Updated <t:{ $at }:R>

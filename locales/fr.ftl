@@ -262,6 +262,8 @@ digest-sent-interrupted = Le bot s'arrête ; `{ $name }` sera envoyé à son ret
 ## Ce qu'un digest publie dans son salon, et les alertes dans le salon d'alerte du serveur
 
 digest-nothing-new = Rien de nouveau à publier.
+# The title of a forum post a digest makes for one fire: its name and the date.
+digest-post-title = { $name } du { $date }
 alert-paused = ⚠️ Le digest `{ $name }` est en pause : { $error }. Donnez au bot l'accès au salon (ou choisissez-en un autre), puis relancez-le avec `/digest resume`.
 alert-failed = ⚠️ Le digest `{ $name }` n'a pas pu être envoyé pour <t:{ $fire }:f> : { $error }.
 digest-updated = Mis à jour <t:{ $at }:R>

@@ -29,6 +29,12 @@ struct OutcomeLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct TargetLabels {
+    target: String,
+    outcome: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct KindLabels {
     kind: String,
 }
@@ -66,6 +72,7 @@ struct Metrics {
     feed_items: Family<FeedLabels, Gauge>,
     feed_last_success: Family<FeedLabels, Gauge>,
     message_edits: Family<OutcomeLabels, Counter>,
+    digest_messages: Family<TargetLabels, Counter>,
     last_gateway_fault: Mutex<Option<Incident>>,
     last_failed_delivery: Mutex<Option<Incident>>,
 }
@@ -169,7 +176,14 @@ fn metrics() -> &'static Metrics {
             "Posted digest messages edited after a correction, by outcome",
             message_edits.clone(),
         );
+        let digest_messages = Family::<TargetLabels, Counter>::default();
+        registry.register(
+            "digest_messages",
+            "Digest messages by target kind and outcome: sent, found (an earlier send had gone through), not_found, lookup_failed",
+            digest_messages.clone(),
+        );
         Metrics {
+            digest_messages,
             replicas_live,
             buckets_owned,
             feed_polls,
@@ -292,6 +306,17 @@ pub fn message_edit(outcome: &str) {
     metrics()
         .message_edits
         .get_or_create(&OutcomeLabels {
+            outcome: outcome.to_string(),
+        })
+        .inc();
+}
+
+/// One digest message to a target of `kind`: sent, or what looking for an earlier send found.
+pub fn digest_message(kind: &str, outcome: &str) {
+    metrics()
+        .digest_messages
+        .get_or_create(&TargetLabels {
+            target: kind.to_string(),
             outcome: outcome.to_string(),
         })
         .inc();

@@ -3,6 +3,7 @@
 //! - `schedule`: when a cron expression fires on the wall clock of a time zone (pure time).
 //! - `spec`: one [`DigestSpec`] whether the digest comes from the config or `/digest add`.
 //! - `selection`: what one delivery carries, and the nonces that make a retry harmless.
+//! - `steps`: a delivery as a fixed list of (where, message) steps, from the digest's target.
 //! - `scheduler`: one timer over every digest, deliveries recorded in the store's ledger.
 //! - `answers`: what `/digest …` answers moderators, as plain values.
 
@@ -11,6 +12,7 @@ pub mod schedule;
 pub mod scheduler;
 mod selection;
 mod spec;
+pub mod steps;
 pub mod target;
 #[cfg(test)]
 mod tests;

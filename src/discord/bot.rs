@@ -90,12 +90,12 @@ pub async fn resolve_digest_guilds(rest: &Rest, config: &mut Config) {
 
 /// The digest scheduler's way to post a message to a channel.
 pub fn digest_poster(rest: Rest) -> Arc<dyn Poster> {
-    Arc::new(poster::DiscordPoster { rest })
+    Arc::new(poster::DiscordPoster::new(rest))
 }
 
 /// The way corrections edit a posted digest message.
 pub fn digest_editor(rest: Rest) -> Arc<dyn crate::digests::scheduler::Editor> {
-    Arc::new(poster::DiscordPoster { rest })
+    Arc::new(poster::DiscordPoster::new(rest))
 }
 
 /// The connected bot: serenity's client with poise's framework and briefbot's commands.

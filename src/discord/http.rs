@@ -43,6 +43,30 @@ pub enum Route<'a> {
     OriginalResponse { application: u64, token: &'a str },
     /// `POST /webhooks/{application}/{token}`: a follow-up message.
     FollowUp { application: u64, token: &'a str },
+    /// `GET /channels/{id}/messages?after={id}&limit=100`: recent messages, to find one
+    /// whose answer was lost.
+    MessagesAfter { channel: u64, after: u64 },
+    /// `POST /channels/{forum}/threads`: a forum post.
+    ForumThreads(u64),
+    /// `POST /channels/{id}/messages/{id}/threads`: a thread under a message.
+    MessageThread { channel: u64, message: u64 },
+    /// `GET /guilds/{id}/threads/active`: to find a forum post whose answer was lost.
+    ActiveThreads(u64),
+    /// `GET|POST /channels/{id}/webhooks`: the bot's webhook in a channel, found or made.
+    ChannelWebhooks(u64),
+    /// `POST /webhooks/{id}/{token}?wait=true[&thread_id=]`: a message through a webhook.
+    ExecuteWebhook {
+        webhook: u64,
+        token: &'a str,
+        thread: Option<u64>,
+    },
+    /// `PATCH /webhooks/{id}/{token}/messages/{id}[?thread_id=]`: a webhook message corrected.
+    WebhookMessage {
+        webhook: u64,
+        token: &'a str,
+        message: u64,
+        thread: Option<u64>,
+    },
 }
 
 impl Route<'_> {
@@ -73,6 +97,35 @@ impl Route<'_> {
                 format!("/webhooks/{application}/{token}/messages/@original")
             }
             Route::FollowUp { application, token } => format!("/webhooks/{application}/{token}"),
+            Route::MessagesAfter { channel, .. } => format!("/channels/{channel}/messages"),
+            Route::ForumThreads(forum) => format!("/channels/{forum}/threads"),
+            Route::MessageThread { channel, message } => {
+                format!("/channels/{channel}/messages/{message}/threads")
+            }
+            Route::ActiveThreads(guild) => format!("/guilds/{guild}/threads/active"),
+            Route::ChannelWebhooks(channel) => format!("/channels/{channel}/webhooks"),
+            Route::ExecuteWebhook { webhook, token, .. } => format!("/webhooks/{webhook}/{token}"),
+            Route::WebhookMessage {
+                webhook,
+                token,
+                message,
+                ..
+            } => format!("/webhooks/{webhook}/{token}/messages/{message}"),
+        }
+    }
+
+    /// The query string, when the route has one.
+    pub fn query(&self) -> Option<String> {
+        match *self {
+            Route::MessagesAfter { after, .. } => Some(format!("after={after}&limit=100")),
+            Route::ExecuteWebhook { thread, .. } => Some(match thread {
+                Some(t) => format!("wait=true&thread_id={t}"),
+                None => "wait=true".into(),
+            }),
+            Route::WebhookMessage {
+                thread: Some(t), ..
+            } => Some(format!("thread_id={t}")),
+            _ => None,
         }
     }
 
@@ -93,11 +146,21 @@ impl Route<'_> {
             Route::InteractionCallback { .. } => "/interactions/{id}/{token}/callback",
             Route::OriginalResponse { .. } => "/webhooks/{id}/{token}/messages/@original",
             Route::FollowUp { .. } => "/webhooks/{id}/{token}",
+            Route::MessagesAfter { .. } => "GET /channels/{id}/messages",
+            Route::ForumThreads(_) => "/channels/{id}/threads",
+            Route::MessageThread { .. } => "/channels/{id}/messages/{id}/threads",
+            Route::ActiveThreads(_) => "/guilds/{id}/threads/active",
+            Route::ChannelWebhooks(_) => "/channels/{id}/webhooks",
+            Route::ExecuteWebhook { .. } => "/webhooks/{id}/{token} (execute)",
+            Route::WebhookMessage { .. } => "/webhooks/{id}/{token}/messages/{id}",
         }
     }
 
     /// Whether the request counts against the bot's global 50 requests a second. Discord
     /// exempts interaction answers, which are authorised by their token, not the bot's.
+    /// Webhook executions stay counted: Discord's rate-limit page exempts only interaction
+    /// endpoints, counts global limits per authentication, and briefbot sends its bot token
+    /// with every request; their per-route bucket is per webhook, as the path keeps its id.
     pub fn counts_globally(&self) -> bool {
         !matches!(
             self,
@@ -180,16 +243,86 @@ pub struct MemberReply {
     pub roles: Vec<String>,
 }
 
-/// The part of `GET /users/@me` briefbot reads.
-#[derive(Debug, Deserialize)]
-pub struct UserReply {
-    pub id: String,
-}
-
 /// The part of a created message briefbot reads.
 #[derive(Debug, Deserialize)]
 pub struct MessageReply {
     pub id: String,
+}
+
+/// The part of a message briefbot reads when it looks for one it may have sent.
+#[derive(Debug, Deserialize)]
+pub struct FoundMessage {
+    pub id: String,
+    pub channel_id: String,
+    #[serde(default)]
+    pub content: String,
+    #[serde(default)]
+    pub embeds: Vec<FoundEmbed>,
+    pub author: Option<UserReply>,
+    pub webhook_id: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct FoundEmbed {
+    pub title: Option<String>,
+    pub description: Option<String>,
+}
+
+/// A user: the bot itself, or a webhook's creator.
+#[derive(Debug, Deserialize)]
+pub struct UserReply {
+    pub id: String,
+    #[serde(default)]
+    pub username: String,
+}
+
+/// The part of a forum (or thread) channel briefbot reads.
+#[derive(Debug, Deserialize)]
+pub struct ForumReply {
+    pub guild_id: Option<String>,
+    #[serde(default)]
+    pub available_tags: Vec<ForumTag>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ForumTag {
+    pub id: String,
+    pub name: String,
+    /// Only members with Manage Threads may apply it.
+    #[serde(default)]
+    pub moderated: bool,
+}
+
+/// A thread as `GET /guilds/{id}/threads/active` and `POST .../threads` answer it.
+#[derive(Debug, Deserialize)]
+pub struct ThreadReply {
+    pub id: String,
+    pub parent_id: Option<String>,
+    #[serde(default)]
+    pub name: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ActiveThreadsReply {
+    #[serde(default)]
+    pub threads: Vec<ThreadReply>,
+}
+
+/// A channel webhook as `GET|POST /channels/{id}/webhooks` answer it.
+#[derive(Debug, Deserialize)]
+pub struct WebhookReply {
+    pub id: String,
+    /// Present for incoming webhooks the caller may use.
+    pub token: Option<String>,
+    pub user: Option<UserReply>,
+    pub application_id: Option<String>,
+}
+
+/// Discord's JSON error codes briefbot acts on.
+pub mod codes {
+    pub const UNKNOWN_WEBHOOK: u64 = 10015;
+    /// "A thread has already been created for this message".
+    pub const THREAD_ALREADY_CREATED: u64 = 160004;
 }
 
 #[cfg(test)]

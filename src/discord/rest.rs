@@ -182,6 +182,7 @@ impl Rest {
             let permit = self.gate.acquire(&bucket, global).await;
             let mut url = self.base.clone();
             url.set_path(&format!("{}{path}", self.base.path()));
+            url.set_query(route.query().as_deref());
             let mut request = self
                 .client
                 .request(method.clone(), url)

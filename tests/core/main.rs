@@ -23,4 +23,5 @@ mod scheduler_delivery;
 mod scheduler_replicas;
 mod scheduler_restart;
 mod scheduler_retry;
+mod scheduler_targets;
 mod search_relevance;

@@ -8,9 +8,9 @@ use crate::scheduler_support::{library, parse_config, MemoryPoster};
 use briefbot::config::{Config, WhenEmpty};
 use briefbot::digests::scheduler::{
     bucket_of, fixed_library, PostError, PostedMessage, Poster, ReplicaCard, SchedulerDeps,
-    SchedulerHandle, SchedulerOptions, SystemClock, BUCKETS,
+    SchedulerHandle, SchedulerOptions, Sent, SystemClock, BUCKETS,
 };
-use briefbot::render::MessagePayload;
+use briefbot::digests::steps::Step;
 use briefbot::store::postgres::PgStorage;
 use briefbot::store::{runtime_key, Lease, NewDigest, Storage};
 use chrono::{DateTime, Utc};
@@ -54,26 +54,36 @@ impl Tagged {
 
 #[async_trait::async_trait]
 impl Poster for Tagged {
-    async fn post(&self, channel_id: u64, payload: &MessagePayload) -> Result<u64, PostError> {
-        let id = self.discord.post(channel_id, payload).await?;
+    async fn send(&self, step: &Step) -> Result<Sent, PostError> {
+        let sent = self.discord.send(step).await?;
         let posted = PostedMessage {
-            id,
-            channel_id,
-            payload: payload.clone(),
+            id: sent.message_id,
+            channel_id: sent.channel_id,
+            place: step.place.clone(),
+            via: step.via.clone(),
+            payload: step.payload.clone(),
             at: Utc::now(),
         };
         if let Some(fire) = posted.fire_time() {
             self.sent
                 .lock()
                 .unwrap()
-                .push((self.replica, channel_id, fire));
+                .push((self.replica, sent.channel_id, fire));
         }
         if self.armed.swap(false, Ordering::SeqCst) {
-            *self.hung_nonce.lock().unwrap() = payload.nonce.clone();
+            *self.hung_nonce.lock().unwrap() = step.payload.nonce.clone();
             self.hung.notify_one();
             std::future::pending::<()>().await;
         }
-        Ok(id)
+        Ok(sent)
+    }
+
+    async fn find(&self, step: &Step, since: DateTime<Utc>) -> Result<Option<Sent>, PostError> {
+        self.discord.find(step, since).await
+    }
+
+    async fn open_thread(&self, channel: u64, message: u64, name: &str) -> Result<(), PostError> {
+        self.discord.open_thread(channel, message, name).await
     }
 }
 

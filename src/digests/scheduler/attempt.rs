@@ -14,8 +14,8 @@ use super::ports::PostError;
 use super::send::{alert, send, SendStop};
 use super::state::Inner;
 use crate::config::WhenEmpty;
-use crate::digests::{entries_by_id, render_delivery, select_content, DigestSpec};
-use crate::render::MessagePayload;
+use crate::digests::steps::{self, Place, Step};
+use crate::digests::{entries_by_id, select_content, DigestSpec, ForumPost, Target, ThreadTarget};
 use crate::store::{Claim, StoreError};
 use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, HashSet};
@@ -44,7 +44,7 @@ pub(super) async fn deliver_round(
         }
         Claim::Held { owner, until } => return Ok(Round::Held { owner, until }),
     };
-    let (payloads, empty, shown) = content(inner, spec, fire, row.briefings.as_deref()).await?;
+    let (steps, empty, shown) = content(inner, spec, fire, row.briefings.as_deref()).await?;
     if empty && spec.when_empty == WhenEmpty::Skip {
         let now = inner.now();
         store.record_skipped_empty(&key, fire, now).await?;
@@ -53,47 +53,68 @@ pub(super) async fn deliver_round(
     }
     let mut ids = row.message_ids.clone();
     let mut attempts = 0;
-    for (i, payload) in payloads.iter().enumerate().skip(ids.len()) {
-        match send(inner, spec.channel_id, payload, &mut attempts).await {
-            Ok(id) => ids.push(id),
-            Err(SendStop::Interrupted) => {
-                tracing::warn!(
-                    sent = ids.len(),
-                    "interrupted by shutdown; resumes at start"
-                );
-                return Ok(Round::Done(DeliveryOutcome::Interrupted));
-            }
-            Err(SendStop::Failed(
-                error @ (PostError::Server { .. }
-                | PostError::Other(_)
-                | PostError::RateLimited { .. }),
-            )) => {
-                // What was sent so far is kept, so the next round sends only the rest.
-                let now = inner.now();
-                store.record_progress(&key, fire, &ids, claims, now).await?;
-                return Ok(Round::Retry { error, attempts });
-            }
-            Err(SendStop::Failed(e)) => {
-                let outcome = fail(inner, spec, fire, e, attempts, None).await?;
-                return Ok(Round::Done(outcome));
+    // A thread opened under the last recorded message may not have been: opening it again is
+    // harmless (Discord says it exists).
+    if let Some(i) = ids.len().checked_sub(1) {
+        if let Some(step) = steps.get(i).and_then(|s| s.resolved(&ids)) {
+            if let Err(stop) = open_thread(inner, &step, ids[i]).await {
+                return stopped(inner, spec, fire, Some(&ids), stop, attempts).await;
             }
         }
+    }
+    let mut holds = None;
+    for (i, planned) in steps.iter().enumerate().skip(ids.len()) {
+        let Some(step) = planned.resolved(&ids) else {
+            let e = PostError::Rejected {
+                status: 0,
+                reason: format!("step {i} names a thread not created yet"),
+            };
+            return stopped(inner, spec, fire, Some(&ids), SendStop::Failed(e), attempts).await;
+        };
+        let look_since = if step.has_nonce() {
+            None
+        } else {
+            let marked = row.sending_since.filter(|_| i == row.message_ids.len());
+            if marked.is_none() {
+                // Before the call, so a crash during it leaves the mark a resume looks from.
+                let now = inner.now();
+                store.record_sending(&key, fire, claims, now).await?;
+            }
+            marked
+        };
+        let sent = match send(inner, &step, look_since, &mut attempts).await {
+            Ok(sent) => sent,
+            // The ids so far are recorded already; recording them again would clear the mark
+            // of the nonce-less send that may have gone through.
+            Err(stop) if !step.has_nonce() => {
+                return stopped(inner, spec, fire, None, stop, attempts).await
+            }
+            Err(stop) => return stopped(inner, spec, fire, Some(&ids), stop, attempts).await,
+        };
+        ids.push(sent.message_id);
+        holds.get_or_insert(sent.channel_id);
         // Progress before the last message, so a resumed delivery skips what was sent; the
-        // last one is recorded with the close below.
-        if i + 1 < payloads.len() {
+        // last one is recorded with the close below. A nonce-less send is recorded at once
+        // whatever its place: Discord would not recognise it if sent again.
+        if i + 1 < steps.len() || !step.has_nonce() {
             let now = inner.now();
             store.record_progress(&key, fire, &ids, claims, now).await?;
+        }
+        if let Err(stop) = open_thread(inner, &step, sent.message_id).await {
+            return stopped(inner, spec, fire, Some(&ids), stop, attempts).await;
         }
     }
     let (channel, messages, now) = (spec.channel_id, ids.len(), inner.now());
     store
         .record_sent(&key, fire, channel, &ids, attempts, now)
         .await?;
+    // Where a correction finds the messages: the thread they went into, when they all did.
+    let holds = edit_channel(spec, &ids).unwrap_or(channel);
     // What the messages show, so a later correction edits them. Best effort, and beside the
     // delivery rather than in its way: the delivery itself is recorded.
     let store = Arc::clone(store);
     inner.tracker.spawn(async move {
-        if let Err(e) = store.record_shown(&key, fire, channel, &shown, now).await {
+        if let Err(e) = store.record_shown(&key, fire, holds, &shown, now).await {
             tracing::warn!(error = %e, "what the digest shows not recorded; it will not be corrected");
         }
     });
@@ -104,14 +125,103 @@ pub(super) async fn deliver_round(
 /// What a delivery's messages show, by briefing id.
 type Shown = BTreeMap<String, crate::store::ShownBriefing>;
 
-/// The messages of this delivery, whether it has nothing to carry, and what it shows. The briefings are
-/// chosen once and recorded, so a resumed delivery sends what the first attempt chose.
+/// Opens the thread a step asks for under the message it sent; a failure stops the round
+/// like a failed send (the message is recorded; a resume opens the thread again).
+async fn open_thread(inner: &Inner, step: &Step, message: u64) -> Result<(), SendStop> {
+    let Some(name) = &step.open_thread else {
+        return Ok(());
+    };
+    let Place::Channel(channel) = step.place else {
+        return Ok(());
+    };
+    let policy = &inner.options.retry;
+    let mut failures = 0u32;
+    loop {
+        let call = inner.deps.poster.open_thread(channel, message, name);
+        let result = tokio::select! {
+            r = tokio::time::timeout(policy.attempt_timeout, call) => {
+                r.unwrap_or_else(|_| Err(PostError::Other("no answer in time".into())))
+            }
+            _ = inner.kill.cancelled() => return Err(SendStop::Interrupted),
+        };
+        let wait = match result {
+            Ok(()) => return Ok(()),
+            Err(PostError::RateLimited { retry_after, .. }) => retry_after,
+            Err(e @ (PostError::Server { .. } | PostError::Other(_)))
+                if failures + 1 < policy.max_attempts =>
+            {
+                failures += 1;
+                tracing::warn!(error = %e, "thread not opened; retrying");
+                policy.backoff_after(failures)
+            }
+            Err(e) => return Err(SendStop::Failed(e)),
+        };
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {}
+            _ = inner.stop.cancelled() => return Err(SendStop::Interrupted),
+        }
+    }
+}
+
+/// A round that stopped before its last step: interrupted (resumes at start), to be tried
+/// again (what was sent is kept, so the next round sends only the rest: `ids` recorded when
+/// given), or failed.
+async fn stopped(
+    inner: &Arc<Inner>,
+    spec: &Arc<DigestSpec>,
+    fire: DateTime<Utc>,
+    ids: Option<&[u64]>,
+    stop: SendStop,
+    attempts: u32,
+) -> Result<Round, StoreError> {
+    match stop {
+        SendStop::Interrupted => {
+            tracing::warn!("interrupted by shutdown; resumes at start");
+            Ok(Round::Done(DeliveryOutcome::Interrupted))
+        }
+        SendStop::Failed(
+            error
+            @ (PostError::Server { .. } | PostError::Other(_) | PostError::RateLimited { .. }),
+        ) => {
+            if let Some(ids) = ids {
+                let now = inner.now();
+                let store = &inner.deps.store;
+                store
+                    .record_progress(&spec.key, fire, ids, &inner.deps.claims, now)
+                    .await?;
+            }
+            Ok(Round::Retry { error, attempts })
+        }
+        SendStop::Failed(e) => {
+            let outcome = fail(inner, spec, fire, e, attempts, None).await?;
+            Ok(Round::Done(outcome))
+        }
+    }
+}
+
+/// The one channel or thread every message of a delivery lives in, when it is not the
+/// digest's channel; `None` when they live in the channel or in several threads (a post per
+/// briefing), which corrections then leave alone.
+pub(super) fn edit_channel(spec: &DigestSpec, ids: &[u64]) -> Option<u64> {
+    match &spec.target {
+        Target::Thread(ThreadTarget::Existing { thread_id }) => Some(*thread_id),
+        Target::Forum {
+            post: ForumPost::Digest,
+            ..
+        } => ids.first().copied(),
+        _ => None,
+    }
+}
+
+/// The steps of this delivery, whether it has nothing to carry, and what it shows. The
+/// briefings are chosen once and recorded, so a resumed delivery sends what the first attempt
+/// chose, as the same steps.
 async fn content(
     inner: &Arc<Inner>,
     spec: &Arc<DigestSpec>,
     fire: DateTime<Utc>,
     chosen: Option<&[String]>,
-) -> Result<(Vec<MessagePayload>, bool, Shown), StoreError> {
+) -> Result<(Vec<Step>, bool, Shown), StoreError> {
     let snapshot = (inner.deps.library)();
     let library = snapshot.library();
     let entries = match chosen {
@@ -136,7 +246,7 @@ async fn content(
     let empty = entries.is_empty();
     let shown = super::corrections::shown_of(&entries);
     let words = inner.words_for(spec);
-    Ok((render_delivery(spec, fire, entries, &words), empty, shown))
+    Ok((steps::plan(spec, fire, entries, &words), empty, shown))
 }
 
 /// Records a failed delivery; a gone or forbidden channel also pauses the digest. Either
@@ -150,7 +260,11 @@ pub(super) async fn fail(
     attempts: u32,
     retried_for: Option<std::time::Duration>,
 ) -> Result<DeliveryOutcome, StoreError> {
-    let text = format!("channel {}: {error}", spec.channel_id);
+    let text = format!(
+        "{} {}: {error}",
+        spec.target.kind().as_str(),
+        spec.channel_id
+    );
     let paused = matches!(error, PostError::Gone { .. });
     fail_with(inner, spec, fire, text, paused, attempts, retried_for).await
 }

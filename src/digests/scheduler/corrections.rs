@@ -7,6 +7,10 @@
 //! is the new revision recorded, so a pass interrupted by a crash is simply done again (an
 //! edit with the same text changes nothing), and one that succeeded is never repeated.
 //!
+//! Messages are edited where they live: in the thread a forum post or an existing-thread
+//! digest posted into (recorded with what they show), through the webhook that posted them.
+//! Posts per briefing are left alone: each lives in its own thread.
+//!
 //! A correction never pings: edits allow no mentions, whatever the digest's role.
 //! When the corrected delivery needs more messages than were posted, the posted ones carry
 //! what fits and the last says that `/brief` shows the whole briefing: a new message would
@@ -16,7 +20,7 @@
 use super::handle::SchedulerHandle;
 use super::ports::PostError;
 use crate::briefings::{Briefing, Library};
-use crate::digests::{entries_by_id, render_delivery, DigestSpec};
+use crate::digests::{entries_by_id, render_delivery, DigestSpec, ForumPost, Target};
 use crate::render::{limits::CONTENT, truncate, AllowedMentions, DigestEntry, MessagePayload};
 use crate::store::{Shown, ShownBriefing, StoreError};
 use chrono::{DateTime, Utc};
@@ -27,15 +31,21 @@ use std::time::Duration;
 /// How often one message's edit is tried when Discord asks to wait.
 const RATE_LIMIT_WAITS: u32 = 3;
 
+/// Where a posted message is edited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PostedAt {
+    /// The channel or thread holding it.
+    pub channel_id: u64,
+    pub message_id: u64,
+    /// Posted through the bot's webhook of this channel: edited through it too (only the
+    /// webhook may edit its messages).
+    pub webhook_of: Option<u64>,
+}
+
 /// Edits one posted message; implemented by the Discord layer. One attempt per call.
 #[async_trait::async_trait]
 pub trait Editor: Send + Sync + 'static {
-    async fn edit(
-        &self,
-        channel_id: u64,
-        message_id: u64,
-        payload: &MessagePayload,
-    ) -> Result<(), PostError>;
+    async fn edit(&self, at: PostedAt, payload: &MessagePayload) -> Result<(), PostError>;
 }
 
 /// What a correction pass did.
@@ -135,6 +145,17 @@ impl SchedulerHandle {
                 tracing::debug!(digest = %row.digest_key, "digest not scheduled here; its posts are not corrected");
                 continue;
             };
+            // Posts per briefing live in as many threads, which the ledger does not keep
+            // apart: left as posted rather than edited in the wrong place.
+            if let Target::Forum {
+                post: ForumPost::Briefing,
+                ..
+            } = spec.target
+            {
+                tracing::debug!(digest = %spec.name, "posts per briefing are not corrected");
+                continue;
+            }
+            let webhook_of = spec.target.identity().map(|_| spec.channel_id);
             let delivery = inner
                 .deps
                 .store
@@ -142,7 +163,7 @@ impl SchedulerHandle {
                 .await?;
             let order = delivery.and_then(|d| d.briefings).unwrap_or_default();
             let payloads = self.corrected_payloads(&spec, &row, &order, &now_shows, library, now);
-            match edit_all(editor, &row, &payloads).await {
+            match edit_all(editor, &row, webhook_of, &payloads).await {
                 Ok(edited) => {
                     inner
                         .deps
@@ -231,13 +252,19 @@ fn append(text: &str, tail: &str) -> String {
 async fn edit_all(
     editor: &dyn Editor,
     row: &Shown,
+    webhook_of: Option<u64>,
     payloads: &[MessagePayload],
 ) -> Result<usize, PostError> {
     let mut edited = 0;
     for (message, payload) in row.message_ids.iter().zip(payloads) {
         let mut waits = 0;
         loop {
-            match editor.edit(row.channel_id, *message, payload).await {
+            let at = PostedAt {
+                channel_id: row.channel_id,
+                message_id: *message,
+                webhook_of,
+            };
+            match editor.edit(at, payload).await {
                 Ok(()) => {
                     crate::metrics::message_edit("ok");
                     edited += 1;

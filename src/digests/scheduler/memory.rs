@@ -1,9 +1,12 @@
 //! An in-memory [`Poster`] for tests and benchmarks: it behaves as Discord does for what the
-//! scheduler relies on (a repeated nonce is answered with the first message's id), records every
-//! call and message with the time it was made, and can be told to fail or to hang.
+//! scheduler relies on (a repeated nonce is answered with the first message's id; a forum
+//! post's thread has its starter message's id; a nonce-less send is never deduplicated; a
+//! posted message can be found again by what it shows), records every call and message with
+//! the time it was made, and can be told to fail, to hang, or to lose an answer.
 
 use super::clock::{Clock, SystemClock};
-use super::ports::{PostError, Poster};
+use super::ports::{PostError, Poster, Sent};
+use crate::digests::steps::{same_message, Place, Step, ThreadRef, Via};
 use crate::render::MessagePayload;
 use chrono::{DateTime, Utc};
 use std::collections::{HashMap, VecDeque};
@@ -14,7 +17,11 @@ use std::time::Duration;
 #[derive(Debug, Clone)]
 pub struct PostedMessage {
     pub id: u64,
+    /// Where it lives: the channel, or the thread (a forum post's thread included).
     pub channel_id: u64,
+    /// Where it was sent (a forum post's title and tags), and by whom.
+    pub place: Place,
+    pub via: Via,
     pub payload: MessagePayload,
     /// When it was posted, by the scheduler's clock.
     pub at: DateTime<Utc>,
@@ -43,6 +50,14 @@ struct State {
     /// Accept the n-th new message (1-based, counted from now) and then never answer: the
     /// process "dies" between the send and the ledger update.
     hang_on: Option<usize>,
+    /// Accept the n-th new message and answer with a connection error: the answer is lost.
+    lose_on: Option<usize>,
+    /// Threads opened under messages: (channel, message, name), each once.
+    threads: Vec<(u64, u64, String)>,
+    /// Times `find` was asked.
+    finds: usize,
+    /// `find` never finds anything: a scheduler that does not look, for tests proving it must.
+    blind: bool,
     next_id: u64,
 }
 
@@ -83,6 +98,27 @@ impl MemoryPoster {
     pub fn hang_on_next(&self, nth: usize) {
         let mut state = self.state.lock().unwrap();
         state.hang_on = Some(nth);
+    }
+
+    /// Accepts the `nth` next new message and answers with a connection error, as when the
+    /// answer was lost on the way back.
+    pub fn lose_answer_on_next(&self, nth: usize) {
+        self.state.lock().unwrap().lose_on = Some(nth);
+    }
+
+    /// `find` finds nothing from now on, as if the scheduler never looked.
+    pub fn blind_lookups(&self) {
+        self.state.lock().unwrap().blind = true;
+    }
+
+    /// How many times the scheduler looked for a message before sending again.
+    pub fn finds(&self) -> usize {
+        self.state.lock().unwrap().finds
+    }
+
+    /// Threads opened under messages: (channel, message, name).
+    pub fn threads(&self) -> Vec<(u64, u64, String)> {
+        self.state.lock().unwrap().threads.clone()
     }
 
     /// Every message accepted, in order.
@@ -138,31 +174,71 @@ impl MemoryPoster {
     }
 }
 
+/// The channel a step's failures are keyed by: the channel, forum or thread it goes to.
+fn target_of(place: &Place) -> u64 {
+    match place {
+        Place::Channel(c) => *c,
+        Place::NewForumPost { forum, .. } => *forum,
+        Place::IntoThread {
+            thread: ThreadRef::Known(t),
+            ..
+        } => *t,
+        Place::IntoThread { parent, .. } => *parent,
+    }
+}
+
 #[async_trait::async_trait]
 impl Poster for MemoryPoster {
-    async fn post(&self, channel_id: u64, payload: &MessagePayload) -> Result<u64, PostError> {
-        let (id, hang) = {
+    async fn send(&self, step: &Step) -> Result<Sent, PostError> {
+        let key = target_of(&step.place);
+        let payload = &step.payload;
+        let (sent, hang, lost) = {
             let mut state = self.state.lock().unwrap();
-            state.calls.push((channel_id, payload.nonce.clone()));
+            state.calls.push((key, payload.nonce.clone()));
             self.changed.notify_waiters();
-            if let Some(e) = state
-                .failures
-                .get_mut(&channel_id)
-                .and_then(VecDeque::pop_front)
-            {
+            if let Some(e) = state.failures.get_mut(&key).and_then(VecDeque::pop_front) {
                 return Err(e);
             }
-            if let Some(id) = payload.nonce.as_ref().and_then(|n| state.by_nonce.get(n)) {
-                return Ok(*id); // Discord answers a repeated nonce with the first message
+            if let Place::IntoThread {
+                thread: ThreadRef::CreatedBy(_),
+                ..
+            } = step.place
+            {
+                return Err(PostError::Rejected {
+                    status: 400,
+                    reason: "step not resolved".into(),
+                });
+            }
+            let nonce = payload.nonce.as_ref().filter(|_| step.has_nonce());
+            if let Some(id) = nonce.and_then(|n| state.by_nonce.get(n)) {
+                // Discord answers a repeated nonce with the first message.
+                let id = *id;
+                let channel_id = state
+                    .messages
+                    .iter()
+                    .find(|m| m.id == id)
+                    .unwrap()
+                    .channel_id;
+                return Ok(Sent {
+                    message_id: id,
+                    channel_id,
+                });
             }
             state.next_id += 1;
             let id = state.next_id;
-            if let Some(nonce) = &payload.nonce {
+            if let Some(nonce) = nonce {
                 state.by_nonce.insert(nonce.clone(), id);
             }
+            // A forum post's thread has its starter message's id.
+            let channel_id = match step.place {
+                Place::NewForumPost { .. } => id,
+                _ => key,
+            };
             let message = PostedMessage {
                 id,
                 channel_id,
+                place: step.place.clone(),
+                via: step.via.clone(),
                 payload: payload.clone(),
                 at: self.clock.now(),
             };
@@ -170,29 +246,78 @@ impl Poster for MemoryPoster {
             self.changed.notify_waiters();
             let hang = state.hang_on.map(|n| n - 1);
             state.hang_on = hang.filter(|&n| n > 0);
-            (id, hang == Some(0))
+            let lost = state.lose_on.map(|n| n - 1);
+            state.lose_on = lost.filter(|&n| n > 0);
+            let sent = Sent {
+                message_id: id,
+                channel_id,
+            };
+            (sent, hang == Some(0), lost == Some(0))
         };
         if hang {
             std::future::pending::<()>().await;
         }
-        Ok(id)
+        if lost {
+            return Err(PostError::Other("connection reset; no answer".into()));
+        }
+        Ok(sent)
+    }
+
+    async fn find(&self, step: &Step, since: DateTime<Utc>) -> Result<Option<Sent>, PostError> {
+        let mut state = self.state.lock().unwrap();
+        state.finds += 1;
+        if state.blind {
+            return Ok(None);
+        }
+        let found = state.messages.iter().find(|m| {
+            m.place == step.place
+                && m.via == step.via
+                && m.at >= since - chrono::Duration::seconds(5)
+                && same_message(
+                    &step.payload,
+                    &m.payload.content,
+                    m.payload
+                        .embeds
+                        .first()
+                        .map(|e| (e.title.as_deref(), e.description.as_deref())),
+                )
+        });
+        Ok(found.map(|m| Sent {
+            message_id: m.id,
+            channel_id: m.channel_id,
+        }))
+    }
+
+    async fn open_thread(&self, channel: u64, message: u64, name: &str) -> Result<(), PostError> {
+        let mut state = self.state.lock().unwrap();
+        if let Some(e) = state
+            .failures
+            .get_mut(&channel)
+            .and_then(VecDeque::pop_front)
+        {
+            return Err(e);
+        }
+        // A second ask for the same message is "already created": done.
+        if !state.threads.iter().any(|t| t.1 == message) {
+            state.threads.push((channel, message, name.to_string()));
+        }
+        self.changed.notify_waiters();
+        Ok(())
     }
 }
 
 /// Edits replace the message's payload, as a PATCH naming every field does.
 #[async_trait::async_trait]
 impl super::Editor for MemoryPoster {
-    async fn edit(
-        &self,
-        channel_id: u64,
-        message_id: u64,
-        payload: &MessagePayload,
-    ) -> Result<(), PostError> {
+    async fn edit(&self, at: super::PostedAt, payload: &MessagePayload) -> Result<(), PostError> {
+        let (channel_id, message_id) = (at.channel_id, at.message_id);
         let mut state = self.state.lock().unwrap();
         let found = state
             .messages
             .iter_mut()
             .find(|m| m.id == message_id && m.channel_id == channel_id);
+        // Only the webhook that posted a message may edit it, and the bot only its own.
+        let found = found.filter(|m| matches!(m.via, Via::Webhook(_)) == at.webhook_of.is_some());
         let Some(message) = found else {
             return Err(PostError::Gone {
                 status: 404,

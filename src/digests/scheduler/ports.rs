@@ -3,15 +3,46 @@
 //! them in memory.
 
 use crate::briefings::Library;
+use crate::digests::steps::{Place, Step, Via};
 use crate::render::MessagePayload;
+use chrono::{DateTime, Utc};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Sends one message to a channel, returning its id. Implementations make exactly one
-/// attempt: the scheduler owns retries, so it can keep the ledger and logs in step with them.
+/// Where a sent message is: its id and the channel (or thread) holding it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sent {
+    pub message_id: u64,
+    pub channel_id: u64,
+}
+
+/// Sends the messages of a delivery, step by step. Implementations make exactly one attempt
+/// per call: the scheduler owns retries, so it can keep the ledger and logs in step with them.
+/// Steps come resolved (`Step::resolved`): a thread they post into is named by id.
 #[async_trait::async_trait]
 pub trait Poster: Send + Sync + 'static {
-    async fn post(&self, channel_id: u64, payload: &MessagePayload) -> Result<u64, PostError>;
+    /// Sends one step's message.
+    async fn send(&self, step: &Step) -> Result<Sent, PostError>;
+
+    /// The message a nonce-less step would send, if one was posted at or after `since` (less
+    /// a small slack for clocks): what tells a lost answer from a send that never happened.
+    /// `Ok(None)` means Discord shows no such message.
+    async fn find(&self, step: &Step, since: DateTime<Utc>) -> Result<Option<Sent>, PostError>;
+
+    /// Opens a public thread named `name` under `message` in `channel`. A thread already
+    /// opened there counts as done, so a resumed delivery may simply ask again.
+    async fn open_thread(&self, channel: u64, message: u64, name: &str) -> Result<(), PostError>;
+
+    /// A plain message from the bot to a channel (alerts), returning its id.
+    async fn post(&self, channel_id: u64, payload: &MessagePayload) -> Result<u64, PostError> {
+        let step = Step {
+            place: Place::Channel(channel_id),
+            via: Via::Bot,
+            payload: payload.clone(),
+            open_thread: None,
+        };
+        Ok(self.send(&step).await?.message_id)
+    }
 }
 
 /// Why a send failed, as far as retrying is concerned.
@@ -23,8 +54,8 @@ pub enum PostError {
     /// HTTP 5xx: retried with backoff.
     #[error("Discord server error (HTTP {status})")]
     Server { status: u16 },
-    /// HTTP 403/404: the channel is gone or the bot may not post there. Not retried; the
-    /// digest is paused until someone fixes it.
+    /// HTTP 403/404: the channel (or thread, or webhook) is gone or the bot may not post
+    /// there. Not retried; the digest is paused until someone fixes it.
     #[error("channel is gone or forbidden (HTTP {status}: {reason})")]
     Gone { status: u16, reason: String },
     /// Another 4xx: Discord refused this message. Not retried.

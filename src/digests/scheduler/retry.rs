@@ -47,7 +47,9 @@ pub(super) async fn deliver(
     manual: bool,
     first: &mut FirstOutcome,
 ) -> DeliveryOutcome {
-    let span = tracing::info_span!("digest_delivery", digest = %spec.key, fire = fire.timestamp());
+    let target = spec.target.kind().as_str();
+    let span =
+        tracing::info_span!("digest_delivery", digest = %spec.key, fire = fire.timestamp(), target);
     let name = spec.name.clone();
     let key = spec.key.clone();
     let outcome = rounds(inner, spec, fire, manual, first)

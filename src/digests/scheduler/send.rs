@@ -1,9 +1,11 @@
 //! The one path by which the scheduler sends a message, digest or alert: one attempt at a time
 //! through the `Poster`, 429 waited out for its Retry-After, 5xx and connection errors retried
-//! with backoff within the retry policy, and shutdown honoured.
+//! with backoff within the retry policy (a nonce-less step looked for before it is sent
+//! again), and shutdown honoured.
 
-use super::ports::PostError;
+use super::ports::{PostError, Sent};
 use super::state::Inner;
+use crate::digests::steps::{Place, Step, Via};
 use crate::digests::{nonce, DigestSpec};
 use crate::render::MessagePayload;
 use chrono::{DateTime, Utc};
@@ -14,29 +16,62 @@ pub(super) enum SendStop {
     Interrupted,
 }
 
-/// Sends one message: 429 waited out for its Retry-After, 5xx and connection errors retried
+/// Sends one step: 429 waited out for its Retry-After, 5xx and connection errors retried
 /// with exponential backoff, within the retry policy. Shutdown interrupts the waits at once
 /// and the send itself when the shutdown grace is over.
+///
+/// A step without a nonce is never sent again blindly: after an answer that leaves open
+/// whether Discord took it (5xx, timeout, connection error), and from the start when `look_since`
+/// says a call may have happened since then (a resumed delivery), the message is looked for
+/// first, and a found one is the answer.
 pub(super) async fn send(
     inner: &Inner,
-    channel_id: u64,
-    payload: &MessagePayload,
+    step: &Step,
+    mut look_since: Option<DateTime<Utc>>,
     attempts: &mut u32,
-) -> Result<u64, SendStop> {
+) -> Result<Sent, SendStop> {
     let policy = &inner.options.retry;
     let (mut failures, mut rate_limits) = (0u32, 0u32);
+    let poster = &inner.deps.poster;
+    let lookup = !step.has_nonce();
     loop {
-        *attempts += 1;
-        let attempt = tokio::time::timeout(
-            policy.attempt_timeout,
-            inner.deps.poster.post(channel_id, payload),
-        );
-        let result = tokio::select! {
-            r = attempt => r.unwrap_or_else(|_| Err(PostError::Other("no answer in time".into()))),
-            _ = inner.kill.cancelled() => return Err(SendStop::Interrupted),
+        let since = look_since.filter(|_| lookup);
+        let result = match since {
+            Some(since) => match timed(inner, poster.find(step, since)).await? {
+                Ok(Some(sent)) => {
+                    tracing::info!(
+                        message = sent.message_id,
+                        "the earlier send had gone through; not sent again"
+                    );
+                    crate::metrics::digest_message(step.kind(), "found");
+                    return Ok(sent);
+                }
+                Ok(None) => {
+                    crate::metrics::digest_message(step.kind(), "not_found");
+                    // Nothing there: send, and look again only if this send is uncertain too.
+                    look_since = None;
+                    continue;
+                }
+                Err(e) => {
+                    crate::metrics::digest_message(step.kind(), "lookup_failed");
+                    Err(e)
+                }
+            },
+            None => {
+                *attempts += 1;
+                let started = inner.now();
+                let result = timed(inner, poster.send(step)).await?;
+                if matches!(result, Err(PostError::Server { .. } | PostError::Other(_))) {
+                    look_since = Some(started);
+                }
+                result
+            }
         };
         let wait = match result {
-            Ok(id) => return Ok(id),
+            Ok(sent) => {
+                crate::metrics::digest_message(step.kind(), "sent");
+                return Ok(sent);
+            }
             Err(PostError::RateLimited {
                 retry_after,
                 global,
@@ -50,7 +85,7 @@ pub(super) async fn send(
             {
                 failures += 1;
                 let wait = policy.backoff_after(failures);
-                tracing::warn!(error = %e, attempt = failures, ?wait, "send failed; retrying");
+                tracing::warn!(error = %e, step = step.kind(), attempt = failures, ?wait, looks_first = look_since.is_some() && lookup, "send failed; retrying");
                 wait
             }
             Err(e) => return Err(SendStop::Failed(e)),
@@ -59,6 +94,18 @@ pub(super) async fn send(
             _ = tokio::time::sleep(wait) => {}
             _ = inner.stop.cancelled() => return Err(SendStop::Interrupted),
         }
+    }
+}
+
+/// One call to Discord within the attempt timeout; shutdown's kill abandons it.
+async fn timed<T>(
+    inner: &Inner,
+    call: impl std::future::Future<Output = Result<T, PostError>>,
+) -> Result<Result<T, PostError>, SendStop> {
+    let attempt = tokio::time::timeout(inner.options.retry.attempt_timeout, call);
+    tokio::select! {
+        r = attempt => Ok(r.unwrap_or_else(|_| Err(PostError::Other("no answer in time".into())))),
+        _ = inner.kill.cancelled() => Err(SendStop::Interrupted),
     }
 }
 
@@ -77,7 +124,13 @@ pub(super) async fn alert(inner: &Inner, spec: &DigestSpec, fire: DateTime<Utc>,
         fire,
         0,
     ));
-    match send(inner, channel, &payload, &mut 0).await {
+    let step = Step {
+        place: Place::Channel(channel),
+        via: Via::Bot,
+        payload,
+        open_thread: None,
+    };
+    match send(inner, &step, None, &mut 0).await {
         Ok(_) => tracing::info!(alert_channel = channel, "alert posted"),
         Err(_) => tracing::error!(alert_channel = channel, "could not post the alert"),
     }
