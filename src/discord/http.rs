@@ -129,6 +129,9 @@ pub struct ChannelReply {
     pub guild_id: Option<String>,
     #[serde(rename = "type")]
     pub kind: u8,
+    /// A thread's channel (a text channel's category, which briefbot ignores).
+    #[serde(default)]
+    pub parent_id: Option<String>,
 }
 
 /// The part of a created message briefbot reads.
