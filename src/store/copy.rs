@@ -50,8 +50,9 @@ async fn write(tx: &deadpool_postgres::Transaction<'_>, e: &Export) -> Result<()
         tx.execute(
             "INSERT INTO digests (guild_id, name, channel_id, schedule, timezone, sections, tag,
                  mention_role, silent, max_briefings, only_new, when_empty, created_by,
-                 created_at, digest_key, lang)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+                 created_at, digest_key, lang, target)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
+                 $17)",
             &[
                 &id(d.guild_id),
                 &d.name,
@@ -69,6 +70,7 @@ async fn write(tx: &deadpool_postgres::Transaction<'_>, e: &Export) -> Result<()
                 &secs(row.created_at),
                 &runtime_key(d.guild_id, &d.name),
                 &d.lang,
+                &super::model::target_to_sql(&d.target),
             ],
         )
         .await?;
@@ -99,8 +101,8 @@ async fn write(tx: &deadpool_postgres::Transaction<'_>, e: &Export) -> Result<()
             .map(|b| serde_json::to_string(b).expect("a list of strings serializes"));
         tx.execute(
             "INSERT INTO deliveries (digest_key, fire_time, status, attempts, message_ids,
-                 briefings, last_error, updated_at, owner, lease_until)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                 briefings, last_error, updated_at, owner, lease_until, sending_since)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
             &[
                 &d.digest_key,
                 &secs(d.fire_time),
@@ -112,6 +114,7 @@ async fn write(tx: &deadpool_postgres::Transaction<'_>, e: &Export) -> Result<()
                 &secs(d.updated_at),
                 &d.owner,
                 &d.lease_until.map(secs),
+                &d.sending_since.map(secs),
             ],
         )
         .await?;

@@ -124,6 +124,10 @@ pub struct Delivery {
     /// The replica that claimed it last, and until when its claim holds.
     pub owner: Option<String>,
     pub lease_until: Option<DateTime<Utc>>,
+    /// Set by `record_sending` before a send Discord cannot deduplicate (no nonce): message
+    /// number `message_ids.len()` may exist since then, so a resume looks for it before
+    /// sending it again. Cleared when progress is recorded; meaningless once closed.
+    pub sending_since: Option<DateTime<Utc>>,
 }
 
 /// What claiming (digest, fire time) gave.
@@ -223,4 +227,18 @@ pub struct Shown {
     /// When it was sent: corrections stop `edit_window` after it.
     pub sent_at: DateTime<Utc>,
     pub edited_at: Option<DateTime<Utc>>,
+}
+
+/// A digest's target as stored: JSON, or NULL for a plain channel (every digest made before
+/// targets existed).
+pub(crate) fn target_to_sql(target: &crate::digests::Target) -> Option<String> {
+    (*target != crate::digests::Target::Channel)
+        .then(|| serde_json::to_string(target).expect("a target serializes"))
+}
+
+pub(crate) fn target_from_sql(text: Option<&str>) -> Result<crate::digests::Target, String> {
+    match text {
+        None => Ok(crate::digests::Target::Channel),
+        Some(json) => serde_json::from_str(json).map_err(|e| format!("target `{json}`: {e}")),
+    }
 }

@@ -68,6 +68,15 @@ pub trait Storage: Send + Sync + std::fmt::Debug {
         lease: &Lease,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError>;
+    /// Notes that the send of message number `message_ids.len()`, which takes no nonce, begins
+    /// now; also renews the claim's lease. Written before the call, so a crash leaves a mark.
+    async fn record_sending(
+        &self,
+        key: &str,
+        fire: DateTime<Utc>,
+        lease: &Lease,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
     async fn record_retry(
         &self,
         key: &str,

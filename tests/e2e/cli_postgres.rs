@@ -3,6 +3,7 @@
 //! refuses a database that is not empty; `schedule` and `check` read the PostgreSQL store.
 
 use briefbot::config::WhenEmpty;
+use briefbot::digests::{Identity, Target};
 use briefbot::store::postgres::PgStorage;
 use briefbot::store::{Claim, DeliveryStatus, Lease, NewDigest, ShownBriefing, Storage, Store};
 use chrono::{DateTime, Utc};
@@ -53,7 +54,10 @@ fn sqlite_installation(path: &Path) {
         when_empty: WhenEmpty::Skip,
         created_by: 1,
         lang: Some("fr".into()),
-        target: Default::default(),
+        target: Target::Webhook(Identity {
+            username: Some("Sahel Brief".into()),
+            avatar_url: None,
+        }),
     };
     s.insert_digest(&digest, now).unwrap();
     let key = "g:77:evening";
@@ -76,6 +80,8 @@ fn sqlite_installation(path: &Path) {
     s.claim(key, pending, &lease, now).unwrap();
     s.record_progress(key, pending, &[2001], &lease, now)
         .unwrap();
+    // Its second message is a webhook's, which takes no nonce: the send had begun.
+    s.record_sending(key, pending, &lease, now).unwrap();
     s.set_paused(key, Some("paused by hand"), now).unwrap();
 }
 
@@ -127,6 +133,9 @@ async fn migrate_moves_an_installation_and_schedule_and_check_read_postgres() {
         ("Evening", Some("fr"))
     );
     assert!(row.paused);
+    assert!(
+        matches!(row.digest.target, Target::Webhook(ref i) if i.username.as_deref() == Some("Sahel Brief"))
+    );
     let state = pg.state("g:77:evening").await.unwrap().unwrap();
     assert_eq!(state.paused_reason.as_deref(), Some("paused by hand"));
     assert_eq!(state.last_delivery, Some(at("2025-06-03T16:00:00Z")));
@@ -140,6 +149,7 @@ async fn migrate_moves_an_installation_and_schedule_and_check_read_postgres() {
     let pending = pg.pending().await.unwrap();
     assert_eq!(pending.len(), 1);
     assert_eq!(pending[0].message_ids, vec![2001]);
+    assert_eq!(pending[0].sending_since, Some(at("2025-06-04T10:00:00Z")));
     // The sent fire is never sent again; the interrupted one is taken over after its lease.
     let lease = Lease::new("new", Duration::from_secs(30));
     let later = at("2025-06-05T00:00:00Z");
@@ -180,7 +190,7 @@ async fn migrate_moves_an_installation_and_schedule_and_check_read_postgres() {
     assert!(
         out.lines().any(
             |l| l.starts_with("store PostgreSQL postgres://postgres@127.0.0.1:")
-                && l.ends_with(": schema 2 (up to date)")
+                && l.ends_with(": schema 3 (up to date)")
         ),
         "{out}"
     );

@@ -208,6 +208,16 @@ impl Storage for PgStorage {
         PgStorage::record_progress(self, key, fire, message_ids, lease, now).await
     }
 
+    async fn record_sending(
+        &self,
+        key: &str,
+        fire: DateTime<Utc>,
+        lease: &Lease,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        PgStorage::record_sending(self, key, fire, lease, now).await
+    }
+
     async fn record_retry(
         &self,
         key: &str,

@@ -4,6 +4,7 @@
 
 use super::{id_to_sql, retrying, PgError, PgStorage};
 use crate::config::WhenEmpty;
+use crate::store::model::{target_from_sql, target_to_sql};
 use crate::store::{runtime_key, DigestRow, DigestState, NewDigest, StoreError};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
@@ -11,7 +12,7 @@ use tokio_postgres::Row;
 
 const ROW_SELECT: &str = "SELECT d.guild_id, d.name, d.channel_id, d.schedule, d.timezone, \
      d.sections, d.tag, d.mention_role, d.silent, d.max_briefings, d.only_new, d.when_empty, \
-     d.created_by, d.created_at, coalesce(s.paused, FALSE), s.paused_reason, d.digest_key, d.lang \
+     d.created_by, d.created_at, coalesce(s.paused, FALSE), s.paused_reason, d.digest_key, d.lang, d.target \
      FROM digests d LEFT JOIN digest_state s ON s.digest_key = d.digest_key";
 const STATE_SELECT: &str = "SELECT digest_key, seen_at, paused, paused_reason, resumed_at, \
      last_delivery, last_error, last_error_at, paused_at FROM digest_state";
@@ -28,8 +29,9 @@ impl PgStorage {
                 .execute(
                     "INSERT INTO digests (guild_id, name, channel_id, schedule, timezone, sections,
                          tag, mention_role, silent, max_briefings, only_new, when_empty,
-                         created_by, created_at, digest_key, lang)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+                         created_by, created_at, digest_key, lang, target)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
+                         $17)
                      ON CONFLICT DO NOTHING",
                     &[
                         &id_to_sql(d.guild_id),
@@ -48,6 +50,7 @@ impl PgStorage {
                         &now.timestamp(),
                         &runtime_key(d.guild_id, &d.name),
                         &d.lang,
+                        &target_to_sql(&d.target),
                     ],
                 )
                 .await?;
@@ -67,7 +70,7 @@ impl PgStorage {
                 .execute(
                     "UPDATE digests SET channel_id = $2, schedule = $3, timezone = $4,
                          sections = $5, tag = $6, mention_role = $7, silent = $8,
-                         max_briefings = $9, only_new = $10, when_empty = $11
+                         max_briefings = $9, only_new = $10, when_empty = $11, target = $12
                      WHERE digest_key = $1",
                     &[
                         &runtime_key(d.guild_id, &d.name),
@@ -81,6 +84,7 @@ impl PgStorage {
                         &(d.max_briefings as i32),
                         &d.only_new,
                         &d.when_empty.as_str(),
+                        &target_to_sql(&d.target),
                     ],
                 )
                 .await?;
@@ -231,7 +235,8 @@ fn read_row(r: &Row) -> Result<DigestRow, StoreError> {
             when_empty,
             created_by: r.get::<_, i64>(12) as u64,
             lang: r.get(17),
-            target: Default::default(),
+            target: target_from_sql(r.get::<_, Option<&str>>(18))
+                .map_err(|e| corrupt("digests", e))?,
         },
         created_at: unix(r.get(13)),
         paused: r.get(14),

@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 use tokio_postgres::{GenericClient, Row};
 
 const SELECT: &str = "SELECT digest_key, fire_time, status, attempts, message_ids, briefings, \
-     last_error, updated_at, owner, lease_until FROM deliveries";
+     last_error, updated_at, owner, lease_until, sending_since FROM deliveries";
 
 impl PgStorage {
     pub(super) async fn claim(
@@ -89,7 +89,8 @@ impl PgStorage {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         self.update_pending(
-            "UPDATE deliveries SET message_ids = $3, updated_at = $4, owner = $5, lease_until = $6
+            "UPDATE deliveries SET message_ids = $3, updated_at = $4, owner = $5, lease_until = $6,
+                 sending_since = NULL
              WHERE digest_key = $1 AND fire_time = $2 AND status = 'pending'",
             key,
             fire,
@@ -99,6 +100,26 @@ impl PgStorage {
                 &lease.owner,
                 &lease.until(now).timestamp(),
             ],
+        )
+        .await
+        .map(drop)
+    }
+
+    /// Marks the start of a send that takes no nonce (see `Delivery::sending_since`) and
+    /// renews the lease.
+    pub(super) async fn record_sending(
+        &self,
+        key: &str,
+        fire: DateTime<Utc>,
+        lease: &Lease,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.update_pending(
+            "UPDATE deliveries SET sending_since = $3, updated_at = $3, owner = $4, lease_until = $5
+             WHERE digest_key = $1 AND fire_time = $2 AND status = 'pending'",
+            key,
+            fire,
+            &[&now.timestamp(), &lease.owner, &lease.until(now).timestamp()],
         )
         .await
         .map(drop)
@@ -363,5 +384,6 @@ fn read(r: &Row) -> Result<Delivery, StoreError> {
         updated_at: unix(r.get(7)),
         owner: r.get(8),
         lease_until: r.get::<_, Option<i64>>(9).map(unix),
+        sending_since: r.get::<_, Option<i64>>(10).map(unix),
     })
 }

@@ -25,7 +25,11 @@ use tokio_postgres::error::SqlState;
 use tokio_postgres_rustls::MakeRustlsConnect;
 
 /// Schema versions, in order; `schema_version` holds the highest applied.
-const MIGRATIONS: &[&str] = &[include_str!("schema_v1.sql"), include_str!("schema_v2.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("schema_v1.sql"),
+    include_str!("schema_v2.sql"),
+    include_str!("schema_v3.sql"),
+];
 /// The advisory lock key migrations and bucket rounds take ("briefbot" in ASCII, as a number).
 const MIGRATE_LOCK: i64 = 0x6272_6965_6662_6f74;
 pub(super) const BUCKETS_LOCK: i64 = MIGRATE_LOCK + 1;

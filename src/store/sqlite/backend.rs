@@ -158,6 +158,17 @@ impl Storage for SqliteStorage {
         call!(self, |s| s.record_progress(&key, fire, &ids, &lease, now))
     }
 
+    async fn record_sending(
+        &self,
+        key: &str,
+        fire: DateTime<Utc>,
+        lease: &Lease,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let (key, lease) = (key.to_owned(), lease.clone());
+        call!(self, |s| s.record_sending(&key, fire, &lease, now))
+    }
+
     async fn record_retry(
         &self,
         key: &str,

@@ -3,6 +3,7 @@
 
 use super::{corrupt, from_unix, id_from_sql, id_to_sql, json_column, Store};
 use crate::config::WhenEmpty;
+use crate::store::model::{target_from_sql, target_to_sql};
 use crate::store::{runtime_key, DigestRow, DigestState, NewDigest, StoreError};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension, Row};
@@ -10,7 +11,7 @@ use std::collections::HashMap;
 
 const ROW_COLUMNS: &str = "d.guild_id, d.name, d.channel_id, d.schedule, d.timezone, d.sections, \
      d.tag, d.mention_role, d.silent, d.max_briefings, d.only_new, d.when_empty, d.created_by, \
-     d.created_at, coalesce(s.paused, 0), s.paused_reason, d.digest_key, d.lang";
+     d.created_at, coalesce(s.paused, 0), s.paused_reason, d.digest_key, d.lang, d.target";
 const ROW_FROM: &str = "digests d LEFT JOIN digest_state s ON s.digest_key = d.digest_key";
 const STATE_COLUMNS: &str = "digest_key, seen_at, paused, paused_reason, resumed_at, \
      last_delivery, last_error, last_error_at, paused_at";
@@ -22,8 +23,8 @@ impl Store {
         let inserted = self.conn.execute(
             "INSERT INTO digests (guild_id, name, channel_id, schedule, timezone, sections, tag,
                  mention_role, silent, max_briefings, only_new, when_empty, created_by, created_at,
-                 digest_key, lang)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+                 digest_key, lang, target)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
              ON CONFLICT DO NOTHING",
             params![
                 id_to_sql(d.guild_id),
@@ -42,6 +43,7 @@ impl Store {
                 now.timestamp(),
                 runtime_key(d.guild_id, &d.name),
                 d.lang,
+                target_to_sql(&d.target),
             ],
         )?;
         if inserted == 0 {
@@ -59,7 +61,7 @@ impl Store {
         let updated = self.conn.execute(
             "UPDATE digests SET channel_id = ?3, schedule = ?4, timezone = ?5, sections = ?6,
                  tag = ?7, mention_role = ?8, silent = ?9, max_briefings = ?10, only_new = ?11,
-                 when_empty = ?12
+                 when_empty = ?12, target = ?13
              WHERE guild_id = ?1 AND name = ?2",
             params![
                 id_to_sql(d.guild_id),
@@ -74,6 +76,7 @@ impl Store {
                 d.max_briefings as i64,
                 d.only_new,
                 d.when_empty.as_str(),
+                target_to_sql(&d.target),
             ],
         )?;
         if updated == 0 {
@@ -219,7 +222,8 @@ fn read_row(r: &Row) -> rusqlite::Result<DigestRow> {
             when_empty,
             created_by: id_from_sql(r.get(12)?),
             lang: r.get(17)?,
-            target: Default::default(),
+            target: target_from_sql(r.get::<_, Option<String>>(18)?.as_deref())
+                .map_err(|e| corrupt(18, e))?,
         },
         created_at: from_unix(r.get(13)?),
         paused: r.get(14)?,

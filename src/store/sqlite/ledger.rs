@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension, Row, Transaction};
 
 pub(super) const COLUMNS: &str = "digest_key, fire_time, status, attempts, message_ids, \
-     briefings, last_error, updated_at, owner, lease_until";
+     briefings, last_error, updated_at, owner, lease_until, sending_since";
 
 impl Store {
     /// Claims (key, fire) for `lease.owner`: a new pending row, a pending row whose lease
@@ -73,12 +73,36 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         self.conn.execute(
-            "UPDATE deliveries SET message_ids = ?3, updated_at = ?4, owner = ?5, lease_until = ?6
+            "UPDATE deliveries SET message_ids = ?3, updated_at = ?4, owner = ?5, lease_until = ?6,
+                 sending_since = NULL
              WHERE digest_key = ?1 AND fire_time = ?2 AND status = 'pending'",
             params![
                 key,
                 fire.timestamp(),
                 ids_json(message_ids),
+                now.timestamp(),
+                lease.owner,
+                lease.until(now).timestamp()
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Marks the start of a send that takes no nonce (see `Delivery::sending_since`) and
+    /// renews the lease.
+    pub fn record_sending(
+        &mut self,
+        key: &str,
+        fire: DateTime<Utc>,
+        lease: &Lease,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE deliveries SET sending_since = ?3, updated_at = ?3, owner = ?4, lease_until = ?5
+             WHERE digest_key = ?1 AND fire_time = ?2 AND status = 'pending'",
+            params![
+                key,
+                fire.timestamp(),
                 now.timestamp(),
                 lease.owner,
                 lease.until(now).timestamp()
@@ -275,6 +299,7 @@ pub(super) fn read(r: &Row) -> rusqlite::Result<Delivery> {
         updated_at: from_unix(r.get(7)?),
         owner: r.get(8)?,
         lease_until: r.get::<_, Option<i64>>(9)?.map(from_unix),
+        sending_since: r.get::<_, Option<i64>>(10)?.map(from_unix),
     })
 }
 

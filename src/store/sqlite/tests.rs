@@ -173,7 +173,7 @@ fn a_pending_row_from_schema_2_is_claimed_after_the_upgrade() {
         .unwrap();
     }
     let mut store = Store::open(&path).unwrap();
-    assert_eq!(store.user_version().unwrap(), 4);
+    assert_eq!(store.user_version().unwrap(), 5);
     let lease = Lease::new("r1", std::time::Duration::from_secs(30));
     let claim = store
         .claim("cfg:m", from_unix(100), &lease, at(NOW))

@@ -3,6 +3,7 @@
 
 use super::{at, claim, lease, new_digest, NOW};
 use briefbot::config::WhenEmpty;
+use briefbot::digests::{ForumPost, Identity, Target, ThreadTarget};
 use briefbot::store::{DeliveryStatus, Storage, StoreError};
 use chrono::TimeDelta;
 
@@ -17,10 +18,19 @@ pub async fn runtime_digests_round_trip_and_names_are_unique_per_guild(s: &dyn S
         err.to_string(),
         "a digest named `morning` already exists in this guild"
     );
-    // Another guild may use the name.
-    s.insert_digest(&new_digest(2, "morning"), at(NOW))
-        .await
-        .unwrap();
+    // Another guild may use the name; a target other than a channel comes back as it went in.
+    let mut forum = new_digest(2, "morning");
+    forum.target = Target::Forum {
+        post: ForumPost::Briefing,
+        tags: true,
+        identity: Some(Identity {
+            username: Some("Sahel Brief".into()),
+            avatar_url: Some("https://example.org/sahel.png".into()),
+        }),
+    };
+    s.insert_digest(&forum, at(NOW)).await.unwrap();
+    let stored = s.get_digest(2, "morning").await.unwrap().unwrap();
+    assert_eq!(stored.digest.target, forum.target);
 
     let row = s.get_digest(1, "MORNING").await.unwrap().unwrap();
     assert_eq!(row.digest, d);
@@ -63,6 +73,7 @@ pub async fn an_edit_changes_settings_and_keeps_key_ledger_and_history(s: &dyn S
     edited.schedule = "30 7 * * *".into();
     (edited.tag, edited.mention_role, edited.max_briefings) = (None, None, 5);
     (edited.only_new, edited.when_empty, edited.created_by) = (false, WhenEmpty::Skip, 1234);
+    edited.target = Target::Thread(ThreadTarget::OpenUnderEach);
     s.update_digest(&edited).await.unwrap();
     let row = s.get_digest(1, "morning").await.unwrap().unwrap();
     assert_eq!(
@@ -73,6 +84,10 @@ pub async fn an_edit_changes_settings_and_keeps_key_ledger_and_history(s: &dyn S
     assert_eq!((row.digest.tag, row.digest.mention_role), (None, None));
     assert_eq!((row.digest.max_briefings, row.digest.only_new), (5, false));
     assert_eq!(row.digest.when_empty, WhenEmpty::Skip);
+    assert_eq!(
+        row.digest.target,
+        Target::Thread(ThreadTarget::OpenUnderEach)
+    );
     assert_eq!(
         (row.digest.created_by, row.created_at),
         (99, now),

@@ -103,6 +103,7 @@ on_both_backends!(
     basics::pruning_keeps_pending_rows_and_each_digests_latest,
     replicas::a_claim_is_ours_held_or_closed_and_taken_over_after_its_lease,
     replicas::progress_renews_the_lease,
+    replicas::a_send_without_nonce_is_marked_until_progress_is_recorded,
     replicas::leaving_frees_claims_buckets_and_locks_at_once,
     replicas::buckets_are_shared_fairly_and_a_dead_replicas_move_within_a_lease,
     replicas::a_singleton_has_one_owner_until_its_lease_ends,

@@ -102,6 +102,27 @@ pub async fn progress_renews_the_lease(s: &dyn Storage) {
     ));
 }
 
+pub async fn a_send_without_nonce_is_marked_until_progress_is_recorded(s: &dyn Storage) {
+    let (key, fire, t0) = ("cfg:hook", at("2025-06-04T08:00:00Z"), at(NOW));
+    let (a, b) = (owner("a"), owner("b"));
+    s.claim(key, fire, &a, t0).await.unwrap();
+    s.record_progress(key, fire, &[7], &a, t0).await.unwrap();
+    s.record_sending(key, fire, &a, t0 + secs(20))
+        .await
+        .unwrap();
+    // A replica that died mid-call: the one taking over sees where the call began.
+    let Claim::Ours(row) = s.claim(key, fire, &b, t0 + secs(51)).await.unwrap() else {
+        panic!("the lease renewed at +20 has run out at +51")
+    };
+    assert_eq!(row.message_ids, [7]);
+    assert_eq!(row.sending_since, Some(t0 + secs(20)));
+    s.record_progress(key, fire, &[7, 8], &b, t0 + secs(52))
+        .await
+        .unwrap();
+    let row = s.delivery(key, fire).await.unwrap().unwrap();
+    assert_eq!(row.sending_since, None, "progress clears the mark");
+}
+
 pub async fn leaving_frees_claims_buckets_and_locks_at_once(s: &dyn Storage) {
     let (fire, t0) = (at("2025-06-04T08:00:00Z"), at(NOW));
     let (a, b) = (owner("a"), owner("b"));
