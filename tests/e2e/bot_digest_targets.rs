@@ -1,6 +1,7 @@
 //! Choosing where a digest posts, end to end: `/digest add` with a forum and a webhook target
-//! through the real binary, refusals naming the option when the channel does not suit the
-//! target, and `/digest list` showing each target in words, before and after a restart.
+//! through the real binary, `/digest edit` renaming the webhook, refusals naming the option
+//! when the channel does not suit the target, and `/digest list` showing each target in words,
+//! before and after a restart.
 
 use crate::support::{embeds, shipped_briefings, Bot, BotSpec, WAIT};
 use fake_discord::*;
@@ -130,6 +131,29 @@ async fn forum_and_webhook_targets_are_added_listed_and_kept_across_a_restart() 
     for (name, line) in &expected {
         assert_eq!(line_of(&fields, name), line, "{fields:?}");
     }
+
+    // An edit changes the target within its channel and says where it now posts.
+    let ix = fake
+        .command("digest edit")
+        .user(MODERATOR_USER_ID)
+        .option("name", "sahel-hook")
+        .option("username", "Sahel Evening")
+        .send()
+        .await;
+    let text = private_text(&fake, ix).await;
+    assert!(
+        text.starts_with(&format!(
+            "Digest `sahel-hook` updated: it posts to webhook as “Sahel Evening” in <#{CHANNEL_ID}>"
+        )),
+        "{text}"
+    );
+    let expected = [
+        expected[0].clone(),
+        (
+            "sahel-hook",
+            format!("`0 8 * * *` (UTC) → webhook as “Sahel Evening” in <#{CHANNEL_ID}>"),
+        ),
+    ];
 
     bot.terminate();
     bot.relaunch(&fake, spec());
