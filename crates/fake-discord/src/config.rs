@@ -7,6 +7,7 @@
 
 use std::time::Duration;
 
+use super::channel_spec::ChannelSpec;
 use super::limits::RateLimits;
 
 /// Permission bits as Discord numbers them (only the ones tests reason about).
@@ -21,8 +22,16 @@ pub mod perms {
     pub const SEND_MESSAGES: u64 = 1 << 11;
     /// Links show as embeds.
     pub const EMBED_LINKS: u64 = 1 << 14;
+    /// Upload files.
+    pub const ATTACH_FILES: u64 = 1 << 15;
     /// Read the channel's earlier messages.
     pub const READ_MESSAGE_HISTORY: u64 = 1 << 16;
+    /// Create, edit and delete the channel's webhooks.
+    pub const MANAGE_WEBHOOKS: u64 = 1 << 29;
+    /// Open public threads (and forum posts need only Send Messages).
+    pub const CREATE_PUBLIC_THREADS: u64 = 1 << 35;
+    /// Send messages in threads.
+    pub const SEND_MESSAGES_IN_THREADS: u64 = 1 << 38;
     /// Use slash commands and other application commands.
     pub const USE_APPLICATION_COMMANDS: u64 = 1 << 31;
     /// Every bit Discord defined at the time of writing; what an administrator or owner holds.
@@ -33,6 +42,17 @@ pub mod perms {
         | EMBED_LINKS
         | READ_MESSAGE_HISTORY
         | USE_APPLICATION_COMMANDS;
+    /// What the bot's own role holds when it was invited with the permissions its features
+    /// need: see and post in channels and threads, open threads, embed, attach, read history,
+    /// manage its webhooks.
+    pub const BOT_DEFAULT: u64 = VIEW_CHANNEL
+        | SEND_MESSAGES
+        | SEND_MESSAGES_IN_THREADS
+        | CREATE_PUBLIC_THREADS
+        | EMBED_LINKS
+        | READ_MESSAGE_HISTORY
+        | MANAGE_WEBHOOKS
+        | ATTACH_FILES;
 }
 
 /// The bot's application id in `FakeConfig::default()`.
@@ -127,17 +147,12 @@ pub struct GuildSpec {
     pub everyone_permissions: u64,
     /// The members who can trigger interactions.
     pub members: Vec<MemberSpec>,
-}
-
-/// A channel of a guild.
-#[derive(Clone, Debug)]
-pub struct ChannelSpec {
-    /// The channel id.
-    pub id: u64,
-    /// The channel's name, without `#`.
-    pub name: String,
-    /// Discord channel type: 0 text, 2 voice, 4 category, 5 announcement.
-    pub kind: u8,
+    /// The id of the bot's managed role, "briefbot", which the bot holds in this guild
+    /// (derived from the guild id by [`GuildSpec::new`]).
+    pub bot_role_id: u64,
+    /// What the bot's role grants ([`perms::BOT_DEFAULT`] by default;
+    /// [`GuildSpec::with_bot_permissions`]).
+    pub bot_permissions: u64,
 }
 
 /// A role of a guild.
@@ -193,9 +208,20 @@ impl FakeConfig {
 
     /// The guild holding a channel, for routes that only name the channel.
     pub fn guild_of_channel(&self, channel_id: u64) -> Option<&GuildSpec> {
+        self.channel(channel_id).map(|(g, _)| g)
+    }
+
+    /// A configured channel (or thread) and its guild.
+    pub fn channel(&self, channel_id: u64) -> Option<(&GuildSpec, &ChannelSpec)> {
         self.guilds
             .iter()
-            .find(|g| g.channels.iter().any(|c| c.id == channel_id))
+            .find_map(|g| g.channel(channel_id).map(|c| (g, c)))
+    }
+
+    /// The id of the tag called `name` on forum `forum_id`, in whichever guild holds it.
+    pub fn forum_tag_id(&self, forum_id: u64, name: &str) -> Option<u64> {
+        let (guild, _) = self.channel(forum_id)?;
+        guild.forum_tag_id(forum_id, name)
     }
 }
 
@@ -211,6 +237,8 @@ impl GuildSpec {
             roles: Vec::new(),
             everyone_permissions: perms::EVERYONE_DEFAULT,
             members: Vec::new(),
+            bot_role_id: id ^ (1 << 21),
+            bot_permissions: perms::BOT_DEFAULT,
         }
     }
 
@@ -232,11 +260,7 @@ impl GuildSpec {
 
     /// Adds a text channel.
     pub fn with_channel(mut self, id: u64, name: &str) -> Self {
-        self.channels.push(ChannelSpec {
-            id,
-            name: name.to_owned(),
-            kind: 0,
-        });
+        self.channels.push(ChannelSpec::new(id, name, 0));
         self
     }
 

@@ -18,6 +18,8 @@ pub(crate) struct Context<'a> {
     pub channel_id: u64,
     pub user_id: u64,
     pub locale: &'a str,
+    /// The bot's permissions in the channel (`app_permissions`).
+    pub app_permissions: u64,
 }
 
 /// The fields every interaction type shares.
@@ -36,7 +38,7 @@ pub(crate) fn envelope(
         "version": 1,
         "channel_id": id(ctx.channel_id),
         "locale": ctx.locale,
-        "app_permissions": perms::EVERYONE_DEFAULT.to_string(),
+        "app_permissions": ctx.app_permissions.to_string(),
         "entitlements": [],
         "attachment_size_limit": 10_485_760,
     });

@@ -19,6 +19,7 @@ use super::interaction_json::{self, Context};
 use super::rest_payloads::{self, MessageOrigin};
 use super::state::{Inner, InteractionState};
 use super::FakeDiscord;
+use super::{channels, permissions};
 
 /// How long `send` waits for the bot to be connected before giving up.
 const CONNECT_WAIT: Duration = Duration::from_secs(15);
@@ -191,11 +192,18 @@ impl<'a> InteractionBuilder<'a> {
                 .next()
                 .map(|m| m.user_id)
         });
+        // As Discord computes it for the channel; outside a known guild channel (a DM) the
+        // defaults of a fresh guild.
+        let app_permissions = channels::locate(cfg, inner, channel_id)
+            .map_or(perms::EVERYONE_DEFAULT, |place| {
+                permissions::bot_in(cfg, &inner.overwrites, place.guild, place.perm_channel)
+            });
         let ctx = Context {
             guild,
             channel_id,
             user_id: user_id.unwrap_or(1),
             locale: &self.locale,
+            app_permissions,
         };
         let mut payload = interaction_json::envelope(cfg, &ctx, self.kind, id, token);
         let mut source_message = None;

@@ -34,9 +34,11 @@
 //! [`bare_bot`] is a minimal serenity + poise bot: the smoke test of the fake and the floor of the
 //! load benchmark.
 //!
-//! Inside: `config` (the guilds and people); `payloads`, `rest_payloads` and `interaction_json`
-//! (JSON serenity accepts); `rest`, which routes to `commands`, `messages` and `validate` (the
-//! HTTP side); `gateway` and `gateway_control` (the websocket, and the test's handle on it);
+//! Inside: `config` and `channel_spec` (the guilds, channels and people); `payloads`,
+//! `rest_payloads`, `target_payloads` and `interaction_json` (JSON serenity accepts); `rest`,
+//! which routes to `commands`, `messages`, `channels` (with `threads` and `webhooks`), `guilds`,
+//! `validate` and `target_checks` (the HTTP side); `permissions` (the bot's, per channel);
+//! `gateway` and `gateway_control` (the websocket, and the test's handle on it);
 //! `interactions` (injection) and `answers` (how the bot replied); `members` (roles changed
 //! mid-test); `faults`; `identify` (the identify limits); `limits` (Discord's rate limits, when
 //! enforced); `record` (every request, and waiting for one); `state` (shared state); `ids`. The
@@ -46,11 +48,14 @@
 
 mod answers;
 pub mod bare_bot;
+mod channel_spec;
+mod channels;
 mod commands;
 mod config;
 mod faults;
 mod gateway;
 mod gateway_control;
+mod guilds;
 mod identify;
 mod ids;
 mod interaction_json;
@@ -59,12 +64,17 @@ mod limits;
 mod members;
 mod messages;
 mod payloads;
+mod permissions;
 pub mod raw_client;
 mod record;
 mod rest;
 mod rest_payloads;
 mod state;
+mod target_checks;
+mod target_payloads;
+mod threads;
 mod validate;
+mod webhooks;
 
 use std::sync::Arc;
 
@@ -75,6 +85,7 @@ use axum::Router;
 use tokio::net::TcpListener;
 
 pub use answers::{Injected, InteractionView};
+pub use channel_spec::*;
 pub use commands::Scope;
 pub use config::*;
 pub use gateway::GatewayLog;

@@ -1,6 +1,6 @@
 //! Discord's rate limits, enforced when [`FakeConfig::rate_limits`](super::FakeConfig) asks for
 //! them: the bot's global limit as a sliding window over every request authorised by the bot
-//! token (interaction callbacks and interaction webhooks are exempt, as on Discord), and the
+//! token (interaction callbacks and webhook tokens' calls are exempt, as on Discord), and the
 //! per-channel bucket of message creation. Both count exactly, with no tolerance at the edges,
 //! so a bot that passes here passes a fixed-window or bucket counter too. Every 429 answered is
 //! counted, so a test can assert that the bot provoked none.
@@ -93,7 +93,9 @@ pub(crate) fn admit(
     segments: &[&str],
     now: Instant,
 ) -> Result<Admitted, Reply> {
-    if matches!(segments, ["interactions" | "webhooks", ..]) {
+    // Calls authorised by a webhook's token (the interaction's or a channel webhook's) are not
+    // the bot's requests; a channel webhook's own limits are not imitated.
+    if matches!(segments, ["interactions", ..] | ["webhooks", _, _, ..]) {
         return Ok(Admitted { channel: None });
     }
     let channel = match (method, segments) {

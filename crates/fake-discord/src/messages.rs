@@ -11,7 +11,6 @@ use serde_json::Value;
 
 use super::config::FakeConfig;
 use super::ids::snowflake;
-use super::payloads;
 use super::rest::{Reply, Req};
 use super::rest_payloads::{self, MessageOrigin};
 use super::state::{Inner, StoredMessage};
@@ -168,7 +167,7 @@ fn webhook(
 }
 
 /// GET, PATCH or DELETE of a message the fake already holds.
-fn existing_message(
+pub(crate) fn existing_message(
     cfg: &FakeConfig,
     inner: &mut Inner,
     method: &str,
@@ -189,6 +188,7 @@ fn existing_message(
             Reply::ok(edited)
         }
         "DELETE" => {
+            // The thread opened from it, if any, stays, as on Discord.
             inner.messages.remove(&id);
             Reply::no_content()
         }
@@ -196,7 +196,7 @@ fn existing_message(
     }
 }
 
-fn store(inner: &mut Inner, channel_id: u64, value: Value) -> u64 {
+pub(crate) fn store(inner: &mut Inner, channel_id: u64, value: Value) -> u64 {
     let id = value["id"]
         .as_str()
         .and_then(|s| s.parse().ok())
@@ -213,40 +213,9 @@ fn store(inner: &mut Inner, channel_id: u64, value: Value) -> u64 {
     id
 }
 
-pub(crate) fn route_channel(cfg: &FakeConfig, inner: &mut Inner, req: &Req<'_>) -> Reply {
-    let [_, channel, rest @ ..] = req.segments.as_slice() else {
-        return Reply::not_found();
-    };
-    let channel_id: u64 = channel.parse().unwrap_or(0);
-    let Some(guild) = cfg.guild_of_channel(channel_id) else {
-        return Reply::error(404, 10003, "Unknown Channel");
-    };
-    let empty = Value::Object(Default::default());
-    let body = req.body.unwrap_or(&empty);
-    match (req.method, rest) {
-        ("GET", []) => {
-            let pos = guild
-                .channels
-                .iter()
-                .position(|c| c.id == channel_id)
-                .expect("found above");
-            Reply::ok(payloads::channel(guild.id, &guild.channels[pos], pos))
-        }
-        ("POST", ["messages"]) => create_channel_message(cfg, inner, channel_id, guild.id, body),
-        (method, ["messages", id]) => {
-            let id = id.parse().unwrap_or(0);
-            match inner.messages.get(&id) {
-                Some(m) if m.channel_id == channel_id => {
-                    existing_message(cfg, inner, method, id, body)
-                }
-                _ => Reply::error(404, 10008, "Unknown Message"),
-            }
-        }
-        _ => Reply::not_found(),
-    }
-}
-
-fn create_channel_message(
+/// `POST /channels/{id}/messages` (the channel's route checked it exists and the bot may post):
+/// a new message, or with `enforce_nonce` the one an earlier send with the same nonce made.
+pub(crate) fn create_channel_message(
     cfg: &FakeConfig,
     inner: &mut Inner,
     channel_id: u64,
@@ -284,6 +253,7 @@ fn create_channel_message(
         .get_mut(&id)
         .expect("just stored")
         .enforced_nonce = enforced;
+    inner.threads.count_message(channel_id, id);
     Reply::ok(msg)
 }
 

@@ -8,7 +8,10 @@
 
 use serde_json::{json, Value};
 
-use super::config::{shard_of, ChannelSpec, FakeConfig, GuildSpec, MemberSpec, RoleSpec};
+use super::channel_spec::{channel_kind, ChannelSpec, OverwriteSpec};
+use super::config::{shard_of, FakeConfig, GuildSpec, MemberSpec, RoleSpec};
+use super::target_payloads;
+use super::threads;
 
 /// Discord sends ids as strings (they overflow JavaScript numbers).
 pub fn id(v: u64) -> Value {
@@ -61,13 +64,14 @@ pub fn member(guild: &GuildSpec, spec: &MemberSpec) -> Value {
     })
 }
 
-fn bot_member(cfg: &FakeConfig) -> Value {
+/// The bot as a member of `guild`: it holds its managed role.
+pub fn bot_member(cfg: &FakeConfig, guild: &GuildSpec) -> Value {
     json!({
         "user": user(cfg.bot_user_id, &cfg.bot_name, true),
         "nick": null,
         "avatar": null,
         "banner": null,
-        "roles": [],
+        "roles": [id(guild.bot_role_id)],
         "joined_at": "2024-01-01T00:00:00.000000+00:00",
         "premium_since": null,
         "deaf": false,
@@ -95,21 +99,47 @@ pub fn role(spec: &RoleSpec, position: usize) -> Value {
     })
 }
 
-pub fn channel(guild_id: u64, spec: &ChannelSpec, position: usize) -> Value {
-    json!({
+/// A configured channel (not a thread: see `target_payloads::thread`) with `overwrites`; a
+/// forum carries its tags and flags.
+pub fn channel(
+    guild_id: u64,
+    spec: &ChannelSpec,
+    position: usize,
+    overwrites: &[OverwriteSpec],
+) -> Value {
+    let mut channel = json!({
         "id": id(spec.id),
         "type": spec.kind,
         "guild_id": id(guild_id),
         "name": spec.name,
         "position": position,
-        "permission_overwrites": [],
+        "permission_overwrites": target_payloads::overwrites(overwrites),
         "topic": null,
         "nsfw": false,
         "last_message_id": null,
         "rate_limit_per_user": 0,
-        "parent_id": null,
-        "flags": 0,
-    })
+        "parent_id": spec.parent_id.map(id),
+        "flags": spec.flags,
+    });
+    if spec.kind == channel_kind::FORUM {
+        let tags: Vec<Value> = spec
+            .available_tags
+            .iter()
+            .map(target_payloads::forum_tag)
+            .collect();
+        merge(
+            &mut channel,
+            json!({
+                "available_tags": tags,
+                "default_auto_archive_duration": null,
+                "default_reaction_emoji": null,
+                "default_thread_rate_limit_per_user": 0,
+                "default_sort_order": null,
+                "default_forum_layout": 0,
+            }),
+        );
+    }
+    channel
 }
 
 /// A full guild as GUILD_CREATE carries it. Without the GUILD_MEMBERS intent Discord lists only
@@ -120,16 +150,25 @@ pub fn guild(cfg: &FakeConfig, g: &GuildSpec) -> Value {
         name: "@everyone".to_owned(),
         permissions: g.everyone_permissions,
     };
-    let roles: Vec<Value> = std::iter::once(&everyone)
+    let mut roles: Vec<Value> = std::iter::once(&everyone)
         .chain(&g.roles)
         .enumerate()
         .map(|(i, r)| role(r, i))
         .collect();
+    roles.push(target_payloads::bot_role(cfg, g, roles.len()));
+    // Discord lists threads apart from channels.
     let channels: Vec<Value> = g
         .channels
         .iter()
         .enumerate()
-        .map(|(i, c)| channel(g.id, c, i))
+        .filter(|(_, c)| !c.is_thread())
+        .map(|(i, c)| channel(g.id, c, i, &c.overwrites))
+        .collect();
+    let threads: Vec<Value> = g
+        .channels
+        .iter()
+        .filter(|c| c.is_thread())
+        .map(|c| target_payloads::thread(&threads::configured(g, c)))
         .collect();
     // Two literals because one this size exceeds `json!`'s macro recursion limit.
     let mut guild = json!({
@@ -177,9 +216,9 @@ pub fn guild(cfg: &FakeConfig, g: &GuildSpec) -> Value {
         "unavailable": false,
         "member_count": g.members.len() + 1,
         "voice_states": [],
-        "members": [bot_member(cfg)],
+        "members": [bot_member(cfg, g)],
         "channels": channels,
-        "threads": [],
+        "threads": threads,
         "presences": [],
         "stage_instances": [],
         "guild_scheduled_events": [],

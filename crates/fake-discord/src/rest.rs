@@ -16,7 +16,9 @@ use serde_json::Value;
 
 use super::record::RecordedRequest;
 use super::state::{Inner, Shared};
-use super::{commands, faults, limits, messages, payloads, rest_payloads};
+use super::{
+    channels, commands, faults, guilds, limits, messages, payloads, rest_payloads, webhooks,
+};
 
 /// An answer before it becomes an HTTP response, so handlers stay plain functions.
 pub(crate) struct Reply {
@@ -64,7 +66,21 @@ impl Reply {
 pub(crate) struct Req<'a> {
     pub method: &'a str,
     pub segments: Vec<&'a str>,
+    /// The query string without `?`.
+    pub query: Option<&'a str>,
     pub body: Option<&'a Value>,
+}
+
+impl Req<'_> {
+    /// A query parameter's value, as sent (no percent-decoding: the fake's parameters are ids,
+    /// numbers and booleans).
+    pub fn param(&self, name: &str) -> Option<String> {
+        self.query?
+            .split('&')
+            .filter_map(|kv| kv.split_once('='))
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_owned())
+    }
 }
 
 pub(crate) async fn handle(
@@ -94,6 +110,7 @@ pub(crate) async fn handle(
             inner,
             method.as_str(),
             &path,
+            query.as_deref(),
             &headers,
             json_body.as_ref(),
         );
@@ -122,6 +139,7 @@ fn answer(
     inner: &mut Inner,
     method: &str,
     path: &str,
+    query: Option<&str>,
     headers: &BTreeMap<String, String>,
     body: Option<&Value>,
 ) -> (Reply, Option<Duration>) {
@@ -137,11 +155,12 @@ fn answer(
         None => None,
     };
     let segments: Vec<&str> = route.trim_matches('/').split('/').collect();
-    // Interaction callbacks and interaction webhooks are authorised by the token in the URL and
-    // `GET /gateway` is public; every other route needs the bot token, as on Discord.
+    // Interaction callbacks and webhooks (the interaction's or a channel's) are authorised by
+    // the token in the URL and `GET /gateway` is public; every other route needs the bot token,
+    // as on Discord.
     let open = matches!(
         segments.as_slice(),
-        ["interactions" | "webhooks", ..] | ["gateway"]
+        ["interactions", ..] | ["webhooks", _, _, ..] | ["gateway"]
     );
     let expected = format!("Bot {}", shared.cfg.token);
     if !open && headers.get("authorization") != Some(&expected) {
@@ -165,6 +184,7 @@ fn answer(
     let req = Req {
         method,
         segments,
+        query,
         body,
     };
     let reply = route_request(shared, inner, &req);
@@ -186,22 +206,14 @@ fn route_request(shared: &Shared, inner: &mut Inner, req: &Req<'_>) -> Reply {
         ("GET", ["users", "@me"]) => Reply::ok(payloads::bot_user(cfg)),
         ("GET", ["oauth2", "applications", "@me"]) => Reply::ok(payloads::application_info(cfg)),
         (_, ["applications", ..]) => commands::route(cfg, inner, req),
-        (_, ["interactions", ..] | ["webhooks", ..]) => {
+        (_, ["webhooks", app, _, ..]) if *app == cfg.application_id.to_string() => {
             messages::route_interaction(cfg, inner, req)
         }
-        (_, ["channels", ..]) => messages::route_channel(cfg, inner, req),
-        ("GET", ["guilds", guild, "members", user]) => guild_member(shared, guild, user),
+        (_, ["interactions", ..]) => messages::route_interaction(cfg, inner, req),
+        (_, ["webhooks", ..]) => webhooks::route(cfg, inner, req),
+        (_, ["channels", ..]) => channels::route(cfg, inner, req),
+        ("GET", ["guilds", guild, rest @ ..]) => guilds::route(cfg, inner, guild, rest),
         _ => Reply::not_found(),
-    }
-}
-
-fn guild_member(shared: &Shared, guild: &str, user: &str) -> Reply {
-    let Some(guild) = guild.parse().ok().and_then(|g| shared.cfg.guild(g)) else {
-        return Reply::error(404, 10004, "Unknown Guild");
-    };
-    match user.parse().ok().and_then(|u| guild.member(u)) {
-        Some(m) => Reply::ok(payloads::member(guild, m)),
-        None => Reply::error(404, 10007, "Unknown Member"),
     }
 }
 

@@ -17,7 +17,10 @@ use super::faults::RestFault;
 use super::gateway::GatewayState;
 use super::limits::Limiter;
 use super::members::MemberChanges;
+use super::permissions::OverwriteChanges;
 use super::record::RecordedRequest;
+use super::threads::Threads;
+use super::webhooks::Webhooks;
 
 pub(crate) struct Shared {
     pub cfg: FakeConfig,
@@ -43,6 +46,12 @@ pub(crate) struct Inner {
     pub member_changes: MemberChanges,
     /// What the enforced rate limits let through, and the 429s they answered.
     pub limiter: Limiter,
+    /// Threads by id, configured and created (`threads.rs`).
+    pub threads: Threads,
+    /// Channel webhooks by id (`webhooks.rs`).
+    pub webhooks: Webhooks,
+    /// Permission overwrites set since the start (`permissions.rs`).
+    pub overwrites: OverwriteChanges,
 }
 
 pub(crate) struct StoredMessage {
@@ -72,11 +81,15 @@ pub(crate) struct InteractionState {
 
 impl Shared {
     pub fn new(cfg: FakeConfig, base_url: String, ws_url: String) -> Self {
+        let inner = Inner {
+            threads: Threads::from_config(&cfg),
+            ..Inner::default()
+        };
         Self {
             cfg,
             base_url,
             ws_url,
-            inner: Mutex::new(Inner::default()),
+            inner: Mutex::new(inner),
             changes: watch::channel(0).0,
             shutdown: watch::channel(false).0,
         }

@@ -34,30 +34,40 @@ pub const LOCALES: &[&str] = &[
     "zh-CN", "ja", "zh-TW", "ko",
 ];
 
-/// A rejected field: where it is and what Discord would say.
+/// A rejected field: where it is (dotted, `embeds.0.title`) and what Discord would say.
 pub struct Invalid {
     pub field: String,
+    /// Discord's error code for the field, e.g. `BASE_TYPE_BAD_LENGTH`.
+    pub code: &'static str,
     pub message: String,
 }
 
 pub type Check = Result<(), Invalid>;
 
 fn invalid(field: impl Into<String>, message: impl Into<String>) -> Invalid {
+    coded(field, "INVALID", message)
+}
+
+/// A rejected field with Discord's own error code for it.
+pub fn coded(field: impl Into<String>, code: &'static str, message: impl Into<String>) -> Invalid {
     Invalid {
         field: field.into(),
+        code,
         message: message.into(),
     }
 }
 
 impl Invalid {
+    /// Discord's 400: the field's path nested one object per segment
+    /// (`{"embeds": {"0": {"title": {"_errors": [...]}}}}`).
     pub(crate) fn reply(&self) -> Reply {
+        let mut errors = json!({"_errors": [{"code": self.code, "message": self.message}]});
+        for segment in self.field.rsplit('.') {
+            errors = json!({ segment: errors });
+        }
         Reply::json(
             400,
-            json!({
-                "code": 50035,
-                "message": "Invalid Form Body",
-                "errors": {self.field.clone(): {"_errors": [{"code": "INVALID", "message": self.message}]}},
-            }),
+            json!({"code": 50035, "message": "Invalid Form Body", "errors": errors}),
         )
     }
 }
