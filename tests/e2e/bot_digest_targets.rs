@@ -1,5 +1,5 @@
-//! Choosing where a digest posts, end to end: `/digest add` with a forum and a webhook target
-//! through the real binary, `/digest edit` renaming the webhook, refusals naming the option
+//! Choosing where a digest posts, end to end: `/digest add` with a forum, a webhook and a
+//! thread target through the real binary, `/digest edit` renaming the webhook, refusals naming the option
 //! when the channel does not suit the target, and `/digest list` showing each target in words,
 //! before and after a restart.
 
@@ -7,13 +7,14 @@ use crate::support::{embeds, shipped_briefings, Bot, BotSpec, WAIT};
 use fake_discord::*;
 
 const FORUM_ID: u64 = 920_000_000_000_000_015;
+/// A thread members opened in `CHANNEL_ID`.
+const THREAD_ID: u64 = 920_000_000_000_000_011;
 
 fn with_forum() -> FakeConfig {
     let mut cfg = FakeConfig::default();
-    let mut guild = GuildSpec::default_guild().with_channel(FORUM_ID, "news-forum");
-    let forum = guild.channels.iter_mut().find(|c| c.id == FORUM_ID);
-    forum.expect("just added").kind = 15;
-    cfg.guilds[0] = guild;
+    cfg.guilds[0] = GuildSpec::default_guild()
+        .with_forum(FORUM_ID, "news-forum", &["sahel"])
+        .with_thread(THREAD_ID, CHANNEL_ID, "sahel-talk");
     cfg
 }
 
@@ -83,7 +84,7 @@ const FORUM: u64 = 1;
 const WEBHOOK: u64 = 3;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn forum_and_webhook_targets_are_added_listed_and_kept_across_a_restart() {
+async fn forum_webhook_and_thread_targets_are_added_listed_and_kept_across_a_restart() {
     let fake = FakeDiscord::start_with(with_forum()).await;
     let mut bot = launch(&fake).await;
 
@@ -115,7 +116,22 @@ async fn forum_and_webhook_targets_are_added_listed_and_kept_across_a_restart() 
         "{text}"
     );
 
+    // A thread picked as the channel, with no target: posts go into it, and the digest's
+    // channel is the thread's parent.
+    let ix = add(&fake, "in-thread", THREAD_ID).send().await;
+    let text = private_text(&fake, ix).await;
+    assert!(
+        text.starts_with(&format!(
+            "Digest `in-thread` created: it posts to <#{CHANNEL_ID}> on"
+        )) && text.contains(&format!("\nDelivery: thread <#{THREAD_ID}>.")),
+        "{text}"
+    );
+
     let expected = [
+        (
+            "in-thread",
+            format!("`0 8 * * *` (UTC) → thread <#{THREAD_ID}>"),
+        ),
         (
             "forum-news",
             format!(
@@ -149,6 +165,7 @@ async fn forum_and_webhook_targets_are_added_listed_and_kept_across_a_restart() 
     );
     let expected = [
         expected[0].clone(),
+        expected[1].clone(),
         (
             "sahel-hook",
             format!("`0 8 * * *` (UTC) → webhook as “Sahel Evening” in <#{CHANNEL_ID}>"),
@@ -189,6 +206,15 @@ async fn a_channel_that_does_not_suit_the_target_is_refused_naming_the_option() 
                 .option("username", "Clyde"),
             "`username`: Discord refuses webhook names containing \"clyde\". Pick another name."
                 .to_string(),
+        ),
+        (
+            add(&fake, "open-in-thread", THREAD_ID)
+                .option("target", 2)
+                .option("open_thread", true),
+            format!(
+                "`channel`: <#{THREAD_ID}> is not a text or announcement channel, and this \
+                 target posts in one. Pick one, or `target: forum` or `thread`."
+            ),
         ),
         (
             add(&fake, "tags-on-text", CHANNEL_ID).option("forum_tags", true),

@@ -114,8 +114,8 @@ pub async fn edit(
             &config.sections,
             Utc::now(),
         )?;
-        // A changed target's permissions in the digest's channel are checked here, before it
-        // is stored (the same one call as in `/digest add`).
+        // PERMISSIONS: a changed target's rights in the digest's channel, checked here before
+        // it is stored (the same `check_target` call as in `/digest add`).
         let updated = scheduler.update(edited).await;
         let updated = updated.map_err(|e| refusal(&words, e, &spec.name))?;
         tracing::info!(guild, digest = %updated.key, "digest edited");

@@ -191,8 +191,8 @@ pub async fn add(
         let facts = answers::check_channel(&words, channel, facts.as_ref(), guild)?;
         // `channel` becomes the one that holds the messages: a thread's parent.
         let (channel, target) = answers::place_target(&words, target, channel, facts)?;
-        // The bot's permissions for `target` in `channel` are checked here, before anything is
-        // stored (one call, to be added with the permission computation).
+        // PERMISSIONS: the one place `discord::permissions::check_target` (the bot's rights
+        // for `target` in `channel`) goes, so a missing one is refused before anything is stored.
         let new = NewDigest {
             guild_id: guild,
             name: name.clone(),
