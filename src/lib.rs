@@ -8,7 +8,8 @@
 //! holds what every answer shares (refusals, choices, tags); `locales` the words it says them
 //! with, per language. `app` wires the running bot: start-up, reload, signals and the ops
 //! endpoint. `feeds` reads RSS/Atom/JSON feeds into briefing files the library loads. `discord` is the only module that knows serenity and poise; everything else is
-//! tested with plain values. `cli` is the command line.
+//! tested with plain values. `permissions` and `invite` say what the bot must be
+//! granted in a server, and why. `cli` is the command line.
 
 pub mod answer;
 pub mod app;
@@ -18,6 +19,7 @@ pub mod config;
 pub mod digests;
 pub mod discord;
 pub mod feeds;
+pub mod invite;
 pub mod locales;
 pub mod metrics;
 pub mod permissions;

@@ -63,6 +63,15 @@ impl Permissions {
         self.0 == 0
     }
 
+    /// Each named bit set, one by one, in Discord's order (unnamed bits are left out).
+    pub fn each(self) -> Vec<Permissions> {
+        Self::NAMED
+            .iter()
+            .map(|(p, _)| *p)
+            .filter(|p| self.contains(*p))
+            .collect()
+    }
+
     /// The names of the bits set, in Discord's order; an unnamed bit shows as its number.
     pub fn names(self) -> Vec<String> {
         let mut names: Vec<String> = Self::NAMED

@@ -1,5 +1,6 @@
 //! `briefbot check`: validates the config and every briefing before a deploy. Every problem is
-//! printed as `file:line[:col]: reason`; the exit code is 1 when there was any.
+//! printed as `file:line[:col]: reason`; the exit code is 1 when there was any. With the token
+//! set, it also warns where the bot lacks a permission a digest or an alert needs.
 
 use super::{load_config, load_library, CheckArgs, Outcome};
 use crate::config::ConfigError;
@@ -78,6 +79,8 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> anyhow::Result<Outcome> {
         report.skipped(),
         library.tags().count()
     )?;
+    // Only warnings: a missing permission is fixed in Discord, and may be on purpose.
+    super::check_permissions::run(&config, out)?;
     if args.feeds {
         problems += super::check_feeds::run(&config, out)?;
     } else if !config.feeds.list.is_empty() {

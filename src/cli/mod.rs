@@ -1,9 +1,11 @@
-//! The command line: argument definitions and the offline subcommands `check`,
-//! `preview` and `schedule`. Each subcommand writes to stdout and reports problems through
+//! The command line: argument definitions and the subcommands `check`, `preview`,
+//! `schedule`, `migrate` and `invite`. Each subcommand writes to stdout and reports problems through
 //! `Outcome`; anything that stops it from running at all is an `anyhow::Error` (exit 2).
 
 mod check;
 mod check_feeds;
+mod check_permissions;
+mod invite;
 mod log_writer;
 mod migrate;
 mod preview;
@@ -68,6 +70,8 @@ pub enum Command {
     Schedule(schedule::ScheduleArgs),
     /// Copy an SQLite installation into an empty PostgreSQL database.
     Migrate(migrate::MigrateArgs),
+    /// Print the URL that adds the bot to a server, with the permissions it needs and why.
+    Invite(invite::InviteArgs),
 }
 
 /// How a subcommand that ran went.
@@ -112,6 +116,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Preview(args) => preview::run(&args, &mut out),
         Command::Schedule(args) => schedule::run(&args, &mut out),
         Command::Migrate(args) => migrate::run(&args, &mut out),
+        Command::Invite(args) => invite::run(&args, &mut out),
     }
 }
 

@@ -83,6 +83,9 @@ pub struct DiscordConfig {
     /// REST base URL without a trailing slash, e.g. `https://discord.com`.
     pub api_base: String,
     pub shards: Shards,
+    /// The application's id (the Developer Portal's "Application ID"), so `briefbot invite`
+    /// can print the invite URL without asking Discord; `None` asks with the token.
+    pub application_id: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -48,6 +48,7 @@ pub(super) struct RawDiscord {
     pub guild_ids: Option<IdList>,
     pub api_base: Option<Text>,
     pub shards: Option<Spanned<RawShards>>,
+    pub application_id: Option<Spanned<RawId>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

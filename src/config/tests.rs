@@ -113,6 +113,9 @@ fn rejects_with_line_col_and_reason() {
         ("shard garbage", "[discord]\nshards = \"first half\"".into(), vec![
             "2:10: `shards` must be \"auto\", a number of shards or a range of a total such as \"0-3/8\" (shards 0 to 3 of 8), found `first half`",
         ]),
+        ("bad application_id", "[discord]\napplication_id = \"my-bot\"".into(), vec![
+            "2:18: invalid id: expected an integer or a string of digits",
+        ]),
         ("bad api_base", "[discord]\napi_base = \"discord.com\"".into(), vec![
             "2:12: `api_base` must be an http(s) URL such as `https://discord.com`, found `discord.com`",
         ]),
@@ -222,6 +225,9 @@ fn an_empty_file_or_only_briefings_is_valid_with_every_default() {
     assert_eq!(empty.discord.guild_ids, Vec::<u64>::new());
     assert_eq!(empty.discord.api_base, "https://discord.com");
     assert_eq!(empty.discord.shards, Shards::Auto);
+    assert_eq!(empty.discord.application_id, None);
+    let given = valid("[discord]\napplication_id = \"900000000000000001\"\n");
+    assert_eq!(given.discord.application_id, Some(900_000_000_000_000_001));
     assert!(empty.briefings.watch);
     assert_eq!(empty.briefings.default_lang, "en");
     assert_eq!(empty.schedule.default_timezone, chrono_tz::UTC);
@@ -391,7 +397,7 @@ fn known_keys_are_read_from_the_raw_structs() {
         assert!(keys.iter().any(|k| k == key), "{key} missing from {keys:?}");
     }
     assert!(!keys.iter().any(|k| k == "discord" || k == "sections"));
-    assert_eq!(keys.len(), 63);
+    assert_eq!(keys.len(), 64);
 }
 
 #[test]

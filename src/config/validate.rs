@@ -189,6 +189,7 @@ impl Checker<'_> {
             guild_ids: self.ids(raw.guild_ids.as_ref()),
             api_base,
             shards,
+            application_id: raw.application_id.as_ref().and_then(|id| self.id(id)),
         }
     }
 

@@ -31,20 +31,7 @@ impl Api {
     pub async fn connect(config: &DiscordConfig, token: &str) -> anyhow::Result<Api> {
         let api_base = config.api_base.clone();
         let rest = Rest::new(&api_base, token)?;
-        let app = rest
-            .get(Route::CurrentApplication, RetryPolicy::PATIENT)
-            .await
-            .map_err(|e| match e.status() {
-                Some(401) => anyhow::anyhow!(
-                    "Discord rejected the bot token (401): check {}",
-                    config.token_env
-                ),
-                _ => anyhow::anyhow!("cannot reach Discord's API at {api_base}: {e}"),
-            })?;
-        let application_id = serde_json::from_value::<ApplicationReply>(app)
-            .ok()
-            .and_then(|a| a.id.parse().ok())
-            .context("Discord sent no application id")?;
+        let application_id = application_id(&rest, config, RetryPolicy::PATIENT).await?;
         let gateway = rest.get(Route::Gateway, RetryPolicy::PATIENT).await.map_err(|e| {
             anyhow::anyhow!("cannot get the gateway address from {api_base}/api/v10/gateway: {e}; not connecting anywhere else")
         })?;
@@ -58,6 +45,28 @@ impl Api {
             gateway_url,
         })
     }
+}
+
+/// The id of the application the token belongs to, which also checks the token.
+pub async fn application_id(
+    rest: &Rest,
+    config: &DiscordConfig,
+    policy: RetryPolicy,
+) -> anyhow::Result<u64> {
+    let app = rest
+        .get(Route::CurrentApplication, policy)
+        .await
+        .map_err(|e| match e.status() {
+            Some(401) => anyhow::anyhow!(
+                "Discord rejected the bot token (401): check {}",
+                config.token_env
+            ),
+            _ => anyhow::anyhow!("cannot reach Discord's API at {}: {e}", config.api_base),
+        })?;
+    serde_json::from_value::<ApplicationReply>(app)
+        .ok()
+        .and_then(|a| a.id.parse().ok())
+        .context("Discord sent no application id")
 }
 
 /// Config digests may leave out `guild_id`; their channel's guild is what decides who sees them
@@ -239,6 +248,16 @@ async fn on_first_ready(
 ) {
     let commands = poise::builtins::create_application_commands(&framework.options().commands);
     let ready_guilds: Vec<u64> = ready.guilds.iter().map(|g| g.id.get()).collect();
+    // With several shards, one shard's READY lists only its own guilds.
+    let sole_shard = ready.shard.is_none_or(|s| s.total <= 1);
+    if ready_guilds.is_empty() && sole_shard {
+        let invite = crate::invite::Invite::for_config(&data.config());
+        let url = invite.url(ready.application.id.get());
+        tracing::warn!(
+            %url,
+            "briefbot is in no server yet: open this URL to add it (`briefbot invite` says why each permission is asked)"
+        );
+    }
     // One registrar among replicas (always this process on SQLite): a bulk overwrite is
     // idempotent, but N replicas doing it N times spends the shared rate budget for nothing.
     let mut registrar = data.app.registrar.subscribe();

@@ -17,12 +17,18 @@ pub mod callback {
 pub enum Route<'a> {
     /// `GET /oauth2/applications/@me`: checks the token, gives the application id.
     CurrentApplication,
+    /// `GET /users/@me`: the bot's own user, whose permissions `permissions.rs` computes.
+    CurrentUser,
     /// `GET /gateway`: where to connect.
     Gateway,
     /// `GET /gateway/bot`: the recommended shard count and the identify budget.
     GatewayBot,
     /// `GET /channels/{id}`.
     Channel(u64),
+    /// `GET /guilds/{id}`: its owner and roles.
+    Guild(u64),
+    /// `GET /guilds/{id}/members/{id}`: a member's roles.
+    GuildMember { guild: u64, user: u64 },
     /// `POST /channels/{id}/messages`.
     ChannelMessages(u64),
     /// `PATCH /channels/{id}/messages/{id}`: a posted digest message corrected.
@@ -44,9 +50,12 @@ impl Route<'_> {
     pub fn path(&self) -> String {
         match *self {
             Route::CurrentApplication => "/oauth2/applications/@me".into(),
+            Route::CurrentUser => "/users/@me".into(),
             Route::Gateway => "/gateway".into(),
             Route::GatewayBot => "/gateway/bot".into(),
             Route::Channel(id) => format!("/channels/{id}"),
+            Route::Guild(id) => format!("/guilds/{id}"),
+            Route::GuildMember { guild, user } => format!("/guilds/{guild}/members/{user}"),
             Route::ChannelMessages(id) => format!("/channels/{id}/messages"),
             Route::ChannelMessage { channel, message } => {
                 format!("/channels/{channel}/messages/{message}")
@@ -71,9 +80,12 @@ impl Route<'_> {
     pub fn label(&self) -> &'static str {
         match self {
             Route::CurrentApplication => "/oauth2/applications/@me",
+            Route::CurrentUser => "/users/@me",
             Route::Gateway => "/gateway",
             Route::GatewayBot => "/gateway/bot",
             Route::Channel(_) => "/channels/{id}",
+            Route::Guild(_) => "/guilds/{id}",
+            Route::GuildMember { .. } => "/guilds/{id}/members/{id}",
             Route::ChannelMessages(_) => "/channels/{id}/messages",
             Route::ChannelMessage { .. } => "/channels/{id}/messages/{id}",
             Route::GlobalCommands { .. } => "/applications/{id}/commands",
@@ -129,9 +141,49 @@ pub struct ChannelReply {
     pub guild_id: Option<String>,
     #[serde(rename = "type")]
     pub kind: u8,
-    /// A thread's channel (a text channel's category, which briefbot ignores).
+    /// A thread's channel, or a channel's category.
     #[serde(default)]
     pub parent_id: Option<String>,
+    #[serde(default)]
+    pub permission_overwrites: Vec<OverwriteReply>,
+}
+
+/// A channel's permission overwrite for a role (`type` 0) or a member (1); bits as strings.
+#[derive(Debug, Deserialize)]
+pub struct OverwriteReply {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: u8,
+    pub allow: String,
+    pub deny: String,
+}
+
+/// The part of `GET /guilds/{id}` briefbot reads.
+#[derive(Debug, Deserialize)]
+pub struct GuildReply {
+    pub owner_id: String,
+    #[serde(default)]
+    pub roles: Vec<RoleReply>,
+}
+
+/// A role's id and guild-wide permissions (bits as a string).
+#[derive(Debug, Deserialize)]
+pub struct RoleReply {
+    pub id: String,
+    pub permissions: String,
+}
+
+/// The part of `GET /guilds/{id}/members/{id}` briefbot reads: the member's role ids.
+#[derive(Debug, Deserialize)]
+pub struct MemberReply {
+    #[serde(default)]
+    pub roles: Vec<String>,
+}
+
+/// The part of `GET /users/@me` briefbot reads.
+#[derive(Debug, Deserialize)]
+pub struct UserReply {
+    pub id: String,
 }
 
 /// The part of a created message briefbot reads.

@@ -9,6 +9,7 @@ mod events;
 mod framework;
 mod http;
 mod language;
+pub mod permissions;
 mod poster;
 mod ratelimit;
 mod register;
@@ -17,5 +18,7 @@ mod rest;
 mod shards;
 mod state;
 
-pub use bot::{digest_editor, digest_poster, resolve_digest_guilds, Api, Bot, Disconnector};
-pub use rest::Rest;
+pub use bot::{
+    application_id, digest_editor, digest_poster, resolve_digest_guilds, Api, Bot, Disconnector,
+};
+pub use rest::{Rest, RestError, RetryPolicy};

@@ -15,6 +15,7 @@ mod config_example;
 mod feeds;
 mod hostile_input;
 mod parse_fixtures;
+mod readme_targets;
 mod render_snapshots;
 mod scheduler_config;
 mod scheduler_corrections;

@@ -39,11 +39,11 @@ async fn two_replicas_migrating_at_once_both_start_and_a_newer_schema_is_refused
     let err = PgStorage::connect(&url).await.unwrap_err();
     assert!(matches!(err, StoreError::TooNew { found: 99, .. }), "{err}");
     let text = err.to_string();
+    let knows = postgres::schema_version();
     assert!(
         text.starts_with("database postgres://postgres@127.0.0.1:")
             && text.ends_with(&format!(
-                "was written by a newer briefbot (schema 99, this build knows {})",
-                postgres::schema_version()
+                "was written by a newer briefbot (schema 99, this build knows {knows})"
             )),
         "{text}"
     );
