@@ -149,6 +149,7 @@ digest-unknown-section = Unknown section `{ $section }`. Sections are { $known }
 digest-unknown-lang = I have no words in `{ $lang }`. Languages: { $known }.
 digest-channel-unseen = I can't see <#{ $channel }>. Make sure I can view and post in it, or pick another channel.
 digest-channel-elsewhere = <#{ $channel }> is not a channel of this server. Pick one of this server's text channels.
+digest-bot-lacks = I may not deliver a { $target } digest in <#{ $channel }>: I lack { $permissions } there. Grant it to my role in that channel (or run `briefbot invite` again), then add the digest.
 digest-channel-not-text = <#{ $channel }> is not a channel a digest can post in. Pick a text, announcement or forum channel, or a thread.
 digest-no-everyone = A digest can't mention @everyone. Pick a role members can opt into.
 digest-added =

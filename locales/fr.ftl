@@ -233,6 +233,7 @@ digest-unknown-section = Section inconnue : `{ $section }`. Les sections sont { 
 digest-unknown-lang = Je ne parle pas `{ $lang }`. Langues : { $known }.
 digest-channel-unseen = Je ne vois pas <#{ $channel }>. Vérifiez que je peux y lire et y publier, ou choisissez un autre salon.
 digest-channel-elsewhere = <#{ $channel }> n'est pas un salon de ce serveur. Choisissez l'un des salons textuels de ce serveur.
+digest-bot-lacks = Je ne peux pas publier un résumé { $target } dans <#{ $channel }> : il me manque la permission { $permissions }. Accordez-la à mon rôle dans ce salon (ou relancez `briefbot invite`), puis ajoutez le résumé.
 digest-channel-not-text = <#{ $channel }> n'est pas un salon où un digest peut publier. Choisissez un salon textuel, d'annonces ou un forum, ou un fil.
 digest-no-everyone = Un digest ne peut pas mentionner @everyone. Choisissez un rôle que les membres peuvent rejoindre.
 digest-added =

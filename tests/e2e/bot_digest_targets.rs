@@ -227,3 +227,31 @@ async fn a_channel_that_does_not_suit_the_target_is_refused_naming_the_option() 
     }
     assert!(listed(&fake).await.is_empty(), "nothing was stored");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_target_the_bot_may_not_deliver_is_refused_naming_the_permission() {
+    let fake = FakeDiscord::start_with(with_forum()).await;
+    let _bot = launch(&fake).await;
+    // A moderator took Manage Webhooks from the bot's role in this one channel.
+    let bot_role = fake.config().guilds[0].bot_role_id;
+    let (role, deny) = (OverwriteKind::Role, perms::MANAGE_WEBHOOKS);
+    fake.set_overwrite(CHANNEL_ID, bot_role, role, 0, deny);
+    let hooked = || add(&fake, "hooked", CHANNEL_ID).option("target", WEBHOOK);
+    let text = private_text(&fake, hooked().send().await).await;
+    assert_eq!(
+        text,
+        format!(
+            "I may not deliver a webhook digest in <#{CHANNEL_ID}>: I lack Manage Webhooks \
+             there. Grant it to my role in that channel (or run `briefbot invite` again), then \
+             add the digest."
+        )
+    );
+    assert!(listed(&fake).await.is_empty(), "nothing was stored");
+    // A plain channel digest needs no webhook; and once the right is back, the webhook one goes in.
+    let plain = add(&fake, "plain", CHANNEL_ID).send().await;
+    assert!(private_text(&fake, plain).await.contains("plain"));
+    fake.set_overwrite(CHANNEL_ID, bot_role, role, 0, 0);
+    let text = private_text(&fake, hooked().send().await).await;
+    assert!(text.contains("hooked"), "{text}");
+    assert_eq!(listed(&fake).await.len(), 2);
+}

@@ -2,7 +2,7 @@
 //! name stays, and with it the digest's ledger and the briefings it already posted; a new
 //! schedule re-plans the next post. The checks are `crate::digests::answers::apply_edit`.
 
-use super::support::{moderated_guild, refusal, text, with_digest};
+use super::support::{check_permissions, moderated_guild, refusal, text, with_digest};
 use super::target::{ForumPostChoice, TargetArgs, TargetChoice};
 use super::{complete_name, complete_timezone, WhenEmptyChoice};
 use crate::digests::answers::{self, Clear, EditOptions};
@@ -114,8 +114,9 @@ pub async fn edit(
             &config.sections,
             Utc::now(),
         )?;
-        // PERMISSIONS: a changed target's rights in the digest's channel, checked here before
-        // it is stored (the same `check_target` call as in `/digest add`).
+        if edited.target != stored.digest.target {
+            check_permissions(&data, &words, edited.channel_id, &edited.target).await?;
+        }
         let updated = scheduler.update(edited).await;
         let updated = updated.map_err(|e| refusal(&words, e, &spec.name))?;
         tracing::info!(guild, digest = %updated.key, "digest edited");

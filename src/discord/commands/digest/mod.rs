@@ -22,7 +22,8 @@ use chrono::Utc;
 use poise::serenity_prelude::{self as serenity, AutocompleteChoice};
 use std::sync::Arc;
 use support::{
-    answer_soon, channel_facts, find, finish, moderated_guild, refusal, text, with_digest,
+    answer_soon, channel_facts, check_permissions, find, finish, moderated_guild, refusal, text,
+    with_digest,
 };
 use target::{ForumPostChoice, TargetArgs, TargetChoice};
 
@@ -191,8 +192,7 @@ pub async fn add(
         let facts = answers::check_channel(&words, channel, facts.as_ref(), guild)?;
         // `channel` becomes the one that holds the messages: a thread's parent.
         let (channel, target) = answers::place_target(&words, target, channel, facts)?;
-        // PERMISSIONS: the one place `discord::permissions::check_target` (the bot's rights
-        // for `target` in `channel`) goes, so a missing one is refused before anything is stored.
+        check_permissions(&data, &words, channel, &target).await?;
         let new = NewDigest {
             guild_id: guild,
             name: name.clone(),

@@ -149,3 +149,36 @@ pub async fn finish(ctx: Ctx<'_>, target: &Target<'_>, result: Answer) -> Result
     record(ctx, outcome).await;
     Ok(())
 }
+
+/// Refuses a target the bot may not deliver in `channel` (the digest's channel: the text
+/// channel, the forum, or the thread's parent), naming what it lacks, before anything is
+/// stored: a moderator fixes it now rather than hearing of it at the first fire. When Discord
+/// cannot be asked, the digest is kept and the log says why; a delivery that then finds a
+/// permission missing pauses the digest and alerts.
+pub async fn check_permissions(
+    data: &Data,
+    words: &Words,
+    channel: u64,
+    target: &crate::digests::Target,
+) -> Result<(), UserError> {
+    use crate::discord::permissions::{check_target, Missing};
+    match check_target(&data.rest, channel, target).await {
+        Ok(()) => Ok(()),
+        Err(Missing::Permissions { permissions, .. }) => {
+            let args = [
+                ("channel", channel.to_string().into()),
+                ("target", target.kind().as_str().into()),
+                ("permissions", permissions.to_string().into()),
+            ];
+            Err(UserError::new(words.t("digest-bot-lacks", &args)))
+        }
+        Err(Missing::Channel { .. }) => {
+            let args = [("channel", channel.to_string().into())];
+            Err(UserError::new(words.t("digest-channel-unseen", &args)))
+        }
+        Err(Missing::Unchecked(e)) => {
+            tracing::warn!(channel, error = %e, "the bot's permissions for a new digest target not checked");
+            Ok(())
+        }
+    }
+}
