@@ -192,7 +192,7 @@ pub async fn add(
         let facts = answers::check_channel(&words, channel, facts.as_ref(), guild)?;
         // `channel` becomes the one that holds the messages: a thread's parent.
         let (channel, target) = answers::place_target(&words, target, channel, facts)?;
-        check_permissions(&data, &words, channel, &target).await?;
+        check_permissions(data, &words, channel, &target).await?;
         let new = NewDigest {
             guild_id: guild,
             name: name.clone(),
