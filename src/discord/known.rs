@@ -3,7 +3,7 @@
 //! tags), and the bot's webhook in each channel (until Discord says it is gone).
 
 use super::http::{ForumReply, Route, UserReply, WebhookReply};
-use super::poster::post_error;
+use super::poster::{forbidden, post_error};
 use super::rest::{Rest, RestError, RetryPolicy};
 use crate::digests::scheduler::PostError;
 use std::collections::HashMap;
@@ -114,17 +114,7 @@ fn webhook_name(bot: &str) -> String {
 
 /// A 403 on a channel's webhooks is the missing permission; say which.
 fn manage_webhooks(e: RestError) -> PostError {
-    match e {
-        RestError::Status {
-            status: 403,
-            message,
-            ..
-        } => PostError::Gone {
-            status: 403,
-            reason: format!("the bot lacks Manage Webhooks in the channel ({message})"),
-        },
-        e => post_error(e),
-    }
+    forbidden(e, "the bot lacks Manage Webhooks in the channel")
 }
 
 async fn get<T: serde::de::DeserializeOwned>(

@@ -21,7 +21,7 @@
 
 use super::http::{ActiveThreadsReply, FoundMessage, Route};
 use super::known::{id, parse};
-use super::poster::{post_error, DiscordPoster};
+use super::poster::{forbidden, DiscordPoster};
 use super::rest::{RestError, RetryPolicy};
 use crate::digests::scheduler::{PostError, Sent};
 use crate::digests::steps::{same_message, Place, Step, ThreadRef, Via};
@@ -125,19 +125,8 @@ pub(super) async fn find(
 
 /// History the bot may not read: it cannot tell, and says which permission would let it.
 fn unreadable(e: RestError) -> PostError {
-    match e {
-        RestError::Status {
-            status: 403,
-            message,
-            ..
-        } => PostError::Gone {
-            status: 403,
-            reason: format!(
-                "cannot tell whether the last message went out: the bot lacks Read Message History ({message})"
-            ),
-        },
-        e => post_error(e),
-    }
+    let why = "cannot tell whether the last message went out: the bot lacks Read Message History";
+    forbidden(e, why)
 }
 
 #[cfg(test)]

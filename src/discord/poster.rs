@@ -250,6 +250,21 @@ impl Editor for DiscordPoster {
     }
 }
 
+/// A 403 is a permission the bot lacks: `why` says which, with Discord's words after it.
+pub(super) fn forbidden(e: RestError, why: &str) -> PostError {
+    match e {
+        RestError::Status {
+            status: 403,
+            message,
+            ..
+        } => PostError::Gone {
+            status: 403,
+            reason: format!("{why} ({message})"),
+        },
+        e => post_error(e),
+    }
+}
+
 pub(super) fn post_error(e: RestError) -> PostError {
     match e {
         RestError::RateLimited {
