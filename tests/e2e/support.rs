@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 pub mod replicas;
+pub mod targets;
 
 pub const WAIT: Duration = Duration::from_secs(10);
 
