@@ -31,7 +31,7 @@ cmd-briefbot-reload = Reload the config and the briefings now
 cmd-digest = Schedule briefings to be posted in this server's channels
 cmd-digest-add = Create a digest that posts briefings to a channel on a schedule
 cmd-digest-add-opt-name = A short name: letters, digits, - and _
-cmd-digest-add-opt-channel = Where to post
+cmd-digest-add-opt-channel = Where to post: a text channel, a forum, or a thread
 cmd-digest-add-opt-schedule = When, as cron: 0 8 * * MON-FRI, */30 * * * *, @daily (6 fields: seconds first)
 cmd-digest-add-opt-timezone = IANA time zone, e.g. Europe/Paris (default: the bot's)
 cmd-digest-add-opt-sections = Sections to show, comma separated (default: all)
@@ -42,8 +42,14 @@ cmd-digest-add-opt-lang = Language of its posts (default: this server's)
 cmd-digest-add-opt-max_briefings = Most briefings in one post (1-10, default 3)
 cmd-digest-add-opt-only_new = Skip briefings it already posted to the channel (default: yes)
 cmd-digest-add-opt-when_empty = With nothing new: post nothing (default), or a short notice
+cmd-digest-add-opt-target = How it posts: messages, forum posts, in a thread, or through a webhook
+cmd-digest-add-opt-open_thread = Open a thread under each message (target: thread)
+cmd-digest-add-opt-forum_post = One forum post per fire or per briefing (target: forum)
+cmd-digest-add-opt-forum_tags = Apply the forum's tags that match the briefings' tags (target: forum)
+cmd-digest-add-opt-username = The name its posts show (target: webhook or forum)
+cmd-digest-add-opt-avatar_url = The avatar its posts show, an https link (target: webhook or forum)
 cmd-digest-list = This server's digests: schedule, next post, pauses, last delivery and errors
-cmd-digest-edit = Change a digest of this server: schedule, sections, tag, mention, content
+cmd-digest-edit = Change a digest of this server: schedule, sections, tag, mention, content, target
 cmd-digest-edit-opt-name = Which digest
 cmd-digest-edit-opt-schedule = New schedule, as cron: 0 8 * * MON-FRI, */30 * * * *, @daily
 cmd-digest-edit-opt-timezone = New IANA time zone, e.g. Europe/Paris
@@ -55,6 +61,12 @@ cmd-digest-edit-opt-max_briefings = Most briefings in one post (1-10)
 cmd-digest-edit-opt-only_new = Skip briefings it already posted to the channel
 cmd-digest-edit-opt-when_empty = With nothing new: post nothing, or a short notice
 cmd-digest-edit-opt-clear = Set one setting back to its default
+cmd-digest-edit-opt-target = How it posts: messages, forum posts, in a thread, or through a webhook
+cmd-digest-edit-opt-open_thread = Open a thread under each message (target: thread)
+cmd-digest-edit-opt-forum_post = One forum post per fire or per briefing (target: forum)
+cmd-digest-edit-opt-forum_tags = Apply the forum's tags that match the briefings' tags (target: forum)
+cmd-digest-edit-opt-username = The name its posts show (target: webhook or forum)
+cmd-digest-edit-opt-avatar_url = The avatar its posts show, an https link (target: webhook or forum)
 cmd-digest-remove = Remove a digest of this server
 cmd-digest-remove-opt-name = Which digest
 cmd-digest-pause = Stop a digest from posting until it is resumed
@@ -137,7 +149,7 @@ digest-unknown-section = Unknown section `{ $section }`. Sections are { $known }
 digest-unknown-lang = I have no words in `{ $lang }`. Languages: { $known }.
 digest-channel-unseen = I can't see <#{ $channel }>. Make sure I can view and post in it, or pick another channel.
 digest-channel-elsewhere = <#{ $channel }> is not a channel of this server. Pick one of this server's text channels.
-digest-channel-not-text = <#{ $channel }> is not a text channel. Pick a text or announcement channel.
+digest-channel-not-text = <#{ $channel }> is not a channel a digest can post in. Pick a text, announcement or forum channel, or a thread.
 digest-no-everyone = A digest can't mention @everyone. Pick a role members can opt into.
 digest-added =
     Digest `{ $name }` created: it posts to <#{ $channel }> on `{ $schedule }` ({ $zone }).
@@ -145,6 +157,7 @@ digest-added =
     { $fires }
 digest-added-unknown-tag = No briefing is tagged `{ $tag }` yet, so it posts nothing until one is.
 digest-list-empty = This server has no digests yet. Create one with `/digest add`.
+digest-list-where = `{ $schedule }` ({ $zone }) → { $target }
 digest-list-title = Digests in this server
 digest-list-footer = { $count } digest(s)
 digest-list-footer-hidden = { $count } digest(s); { $hidden } more not shown (use /digest preview with a name)
@@ -211,10 +224,10 @@ alert-failed-retried = ⚠️ Digest `{ $name }` could not be delivered for <t:{
 option-refusal = `{ $option }`: { $reason }
 digest-max-briefings-range = `max_briefings` must be from { $min } to { $max }; you gave { $given }.
 digest-tag-empty = `tag` needs a word, like `sahel` (or use `clear: tag` to drop it).
-digest-edit-nothing = Nothing to change: give at least one of `schedule`, `timezone`, `sections`, `tag`, `mention_role`, `silent`, `max_briefings`, `only_new`, `when_empty` or `clear`.
+digest-edit-nothing = Nothing to change: give at least one of `schedule`, `timezone`, `sections`, `tag`, `mention_role`, `silent`, `max_briefings`, `only_new`, `when_empty`, `clear` or a target option (`target`, `open_thread`, `forum_post`, `forum_tags`, `username`, `avatar_url`).
 digest-edit-contradiction = `clear: { $option }` and `{ $option }` contradict each other; give one of them.
 digest-edited =
-    Digest `{ $name }` updated: it posts to <#{ $channel }> on `{ $schedule }` ({ $zone }).
+    Digest `{ $name }` updated: it posts to { $target } on `{ $schedule }` ({ $zone }).
     { $settings }.
     { $next }
 digest-edited-paused = It is paused; `/digest resume` starts it again.
@@ -234,3 +247,34 @@ settings-empty-skip = nothing new: skipped
 settings-empty-notice = nothing new: a notice
 settings-silent = silent
 settings-mentions = mentions <@&{ $role }>
+
+# Where a digest posts: `/digest add|edit` target options and `/digest list`.
+target-unknown = `{ $given }` is not a target: choose channel, forum, thread or webhook.
+target-only-with = only applies with `target` { $with }.
+target-thread-and-open = cannot be used with an existing thread: post into that thread, or open a new thread under each message.
+target-thread-missing = `target: thread` needs a thread as `channel`, or `open_thread: True` to open one under each message.
+target-forum-post-unknown = `{ $given }` is not a choice: `digest` (one post per fire) or `briefing` (one post per briefing).
+target-username-length = must be 1 to { $max } characters (this one has { $len }).
+target-username-word = Discord refuses webhook names containing "{ $word }". Pick another name.
+target-avatar-not-url = `{ $given }` is not an http(s) link to an image.
+target-avatar-too-long = is longer than { $max } characters.
+target-channel-needs-forum = <#{ $channel }> is not a forum channel, and `target: forum` posts in one. Pick a forum, or another target.
+target-channel-webhook-forum = <#{ $channel }> is a forum. To post there under a name of your own, use `target: forum` with `username`.
+target-channel-needs-thread = <#{ $channel }> is not a thread. Pick a thread to post into, or set `open_thread: True` to open one under each message.
+target-channel-no-parent = Discord did not say which channel <#{ $channel }> belongs to. Try again in a moment.
+target-channel-needs-text = <#{ $channel }> is not a text or announcement channel, and this target posts in one. Pick one, or `target: forum` or `thread`.
+target-text-channel = <#{ $channel }>
+target-text-forum = { $per ->
+        [briefing] a forum post per briefing
+       *[digest] a forum post per fire
+    } in <#{ $channel }>{ $tags ->
+        [yes] {" "}(with matching tags)
+       *[no] {""}
+    }
+target-text-as = {" "}as “{ $username }”
+target-text-thread = thread <#{ $thread }>
+target-text-open-thread = threads under each message in <#{ $channel }>
+target-text-webhook = webhook in <#{ $channel }>
+target-text-webhook-as = webhook as “{ $username }” in <#{ $channel }>
+digest-added-target = Delivery: { $target }.
+target-edit-needs-add = `/digest edit` keeps the digest's channel, and this target needs another kind of channel. Remove the digest and add it again with the channel for it.

@@ -54,7 +54,7 @@ cmd-digest-add = Créer un digest qui publie des briefings dans un salon selon u
     .name = ajouter
 cmd-digest-add-opt-name = Un nom court : lettres, chiffres, - et _
     .name = nom
-cmd-digest-add-opt-channel = Où publier
+cmd-digest-add-opt-channel = Où publier : un salon textuel, un forum ou un fil
     .name = salon
 cmd-digest-add-opt-schedule = Quand, en cron : 0 8 * * MON-FRI, */30 * * * *, @daily
     .name = horaire
@@ -76,9 +76,27 @@ cmd-digest-add-opt-only_new = Sauter les briefings déjà publiés dans le salon
     .name = seulement_nouveaux
 cmd-digest-add-opt-when_empty = Sans nouveauté : ne rien publier (par défaut), ou un court avis
     .name = si_vide
+cmd-digest-add-opt-target = Comment il publie : messages, posts de forum, dans un fil, ou par un webhook
+    .name = cible
+    .choice-channel = salon
+    .choice-forum = forum
+    .choice-thread = fil
+    .choice-webhook = webhook
+cmd-digest-add-opt-open_thread = Ouvrir un fil sous chaque message (cible : fil)
+    .name = ouvrir_fil
+cmd-digest-add-opt-forum_post = Un post de forum par envoi ou par briefing (cible : forum)
+    .name = post_forum
+    .choice-digest = un par envoi
+    .choice-briefing = un par briefing
+cmd-digest-add-opt-forum_tags = Appliquer les étiquettes du forum qui correspondent aux mots-clés (cible : forum)
+    .name = etiquettes_forum
+cmd-digest-add-opt-username = Le nom affiché par ses publications (cible : webhook ou forum)
+    .name = nom_affiche
+cmd-digest-add-opt-avatar_url = L'avatar affiché par ses publications, un lien https (cible : webhook ou forum)
+    .name = avatar
 cmd-digest-list = Les digests de ce serveur : horaire, prochaine publication, pauses, erreurs
     .name = liste
-cmd-digest-edit = Modifier un digest de ce serveur : horaire, sections, mot-clé, mention, contenu
+cmd-digest-edit = Modifier un digest de ce serveur : horaire, sections, mot-clé, mention, contenu, cible
     .name = modifier
 cmd-digest-edit-opt-name = Quel digest
     .name = nom
@@ -102,6 +120,24 @@ cmd-digest-edit-opt-when_empty = Sans nouveauté : ne rien publier, ou un court 
     .name = si_vide
 cmd-digest-edit-opt-clear = Remettre un réglage à sa valeur par défaut
     .name = effacer
+cmd-digest-edit-opt-target = Comment il publie : messages, posts de forum, dans un fil, ou par un webhook
+    .name = cible
+    .choice-channel = salon
+    .choice-forum = forum
+    .choice-thread = fil
+    .choice-webhook = webhook
+cmd-digest-edit-opt-open_thread = Ouvrir un fil sous chaque message (cible : fil)
+    .name = ouvrir_fil
+cmd-digest-edit-opt-forum_post = Un post de forum par envoi ou par briefing (cible : forum)
+    .name = post_forum
+    .choice-digest = un par envoi
+    .choice-briefing = un par briefing
+cmd-digest-edit-opt-forum_tags = Appliquer les étiquettes du forum qui correspondent aux mots-clés (cible : forum)
+    .name = etiquettes_forum
+cmd-digest-edit-opt-username = Le nom affiché par ses publications (cible : webhook ou forum)
+    .name = nom_affiche
+cmd-digest-edit-opt-avatar_url = L'avatar affiché par ses publications, un lien https (cible : webhook ou forum)
+    .name = avatar
 cmd-digest-remove = Supprimer un digest de ce serveur
     .name = supprimer
 cmd-digest-remove-opt-name = Quel digest
@@ -197,7 +233,7 @@ digest-unknown-section = Section inconnue : `{ $section }`. Les sections sont { 
 digest-unknown-lang = Je ne parle pas `{ $lang }`. Langues : { $known }.
 digest-channel-unseen = Je ne vois pas <#{ $channel }>. Vérifiez que je peux y lire et y publier, ou choisissez un autre salon.
 digest-channel-elsewhere = <#{ $channel }> n'est pas un salon de ce serveur. Choisissez l'un des salons textuels de ce serveur.
-digest-channel-not-text = <#{ $channel }> n'est pas un salon textuel. Choisissez un salon textuel ou d'annonces.
+digest-channel-not-text = <#{ $channel }> n'est pas un salon où un digest peut publier. Choisissez un salon textuel, d'annonces ou un forum, ou un fil.
 digest-no-everyone = Un digest ne peut pas mentionner @everyone. Choisissez un rôle que les membres peuvent rejoindre.
 digest-added =
     Digest `{ $name }` créé : il publie dans <#{ $channel }> selon `{ $schedule }` ({ $zone }).
@@ -205,6 +241,7 @@ digest-added =
     { $fires }
 digest-added-unknown-tag = Aucun briefing n'a encore le mot-clé `{ $tag }` : rien ne sera publié tant qu'il n'y en a pas.
 digest-list-empty = Ce serveur n'a pas encore de digest. Créez-en un avec `/digest add`.
+digest-list-where = `{ $schedule }` ({ $zone }) → { $target }
 digest-list-title = Digests de ce serveur
 digest-list-footer = { $count ->
         [one] { $count } digest
@@ -277,10 +314,10 @@ alert-failed-retried = ⚠️ Le digest `{ $name }` n'a pas pu être envoyé pou
 option-refusal = `{ $option }` : { $reason }
 digest-max-briefings-range = `max_briefings` doit aller de { $min } à { $max } ; vous avez donné { $given }.
 digest-tag-empty = `tag` demande un mot, comme `sahel` (ou utilisez `clear: tag` pour le retirer).
-digest-edit-nothing = Rien à changer : donnez au moins l'une des options `schedule`, `timezone`, `sections`, `tag`, `mention_role`, `silent`, `max_briefings`, `only_new`, `when_empty` ou `clear`.
+digest-edit-nothing = Rien à changer : donnez au moins l'une des options `schedule`, `timezone`, `sections`, `tag`, `mention_role`, `silent`, `max_briefings`, `only_new`, `when_empty`, `clear` ou une option de cible (`target`, `open_thread`, `forum_post`, `forum_tags`, `username`, `avatar_url`).
 digest-edit-contradiction = `clear: { $option }` et `{ $option }` se contredisent ; donnez l'un ou l'autre.
 digest-edited =
-    Digest `{ $name }` modifié : il publie dans <#{ $channel }> selon `{ $schedule }` ({ $zone }).
+    Digest `{ $name }` modifié : il publie vers { $target } selon `{ $schedule }` ({ $zone }).
     { $settings }.
     { $next }
 digest-edited-paused = Il est en pause ; `/digest resume` le relance.
@@ -300,3 +337,34 @@ settings-empty-skip = rien de nouveau : rien n'est publié
 settings-empty-notice = rien de nouveau : un court avis
 settings-silent = sans notification
 settings-mentions = mentionne <@&{ $role }>
+
+# Où un digest publie : options de cible de `/digest add|edit` et `/digest list`.
+target-unknown = `{ $given }` n'est pas une cible : choisissez channel, forum, thread ou webhook.
+target-only-with = ne s'applique qu'avec `target` { $with }.
+target-thread-and-open = ne va pas avec un fil existant : publiez dans ce fil, ou ouvrez un nouveau fil sous chaque message.
+target-thread-missing = `target: thread` demande un fil comme `channel`, ou `open_thread: True` pour en ouvrir un sous chaque message.
+target-forum-post-unknown = `{ $given }` n'est pas un choix : `digest` (un post par envoi) ou `briefing` (un post par briefing).
+target-username-length = doit compter de 1 à { $max } caractères (celui-ci en a { $len }).
+target-username-word = Discord refuse les noms de webhook contenant « { $word } ». Choisissez un autre nom.
+target-avatar-not-url = `{ $given }` n'est pas un lien http(s) vers une image.
+target-avatar-too-long = dépasse { $max } caractères.
+target-channel-needs-forum = <#{ $channel }> n'est pas un forum, et `target: forum` publie dans un forum. Choisissez un forum, ou une autre cible.
+target-channel-webhook-forum = <#{ $channel }> est un forum. Pour y publier sous un nom à vous, utilisez `target: forum` avec `username`.
+target-channel-needs-thread = <#{ $channel }> n'est pas un fil. Choisissez un fil où publier, ou mettez `open_thread: True` pour en ouvrir un sous chaque message.
+target-channel-no-parent = Discord n'a pas dit à quel salon appartient <#{ $channel }>. Réessayez dans un instant.
+target-channel-needs-text = <#{ $channel }> n'est pas un salon textuel ou d'annonces, et cette cible publie dans l'un d'eux. Choisissez-en un, ou `target: forum` ou `thread`.
+target-text-channel = <#{ $channel }>
+target-text-forum = { $per ->
+        [briefing] un post de forum par briefing
+       *[digest] un post de forum par envoi
+    } dans <#{ $channel }>{ $tags ->
+        [yes] {" "}(avec les étiquettes correspondantes)
+       *[no] {""}
+    }
+target-text-as = {" "}sous le nom « { $username } »
+target-text-thread = le fil <#{ $thread }>
+target-text-open-thread = un fil sous chaque message dans <#{ $channel }>
+target-text-webhook = webhook dans <#{ $channel }>
+target-text-webhook-as = webhook sous le nom « { $username } » dans <#{ $channel }>
+digest-added-target = Publication : { $target }.
+target-edit-needs-add = `/digest edit` garde le salon du digest, et cette cible demande un autre type de salon. Supprimez le digest et ajoutez-le à nouveau avec le salon qui convient.

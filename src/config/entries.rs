@@ -174,6 +174,7 @@ impl Checker<'_> {
         let catch_up = self.choice(d.catch_up.as_ref(), "catch_up");
         let grace = d.grace.as_ref().and_then(|g| self.duration(g));
         let lang = d.lang.as_ref().and_then(|l| self.digest_lang(l, locales));
+        let target = self.digest_target(entry, channel_id);
         Some(DigestConfig {
             name: name?,
             channel_id: channel_id?,
@@ -190,7 +191,7 @@ impl Checker<'_> {
             catch_up: catch_up.unwrap_or(defaults.catch_up),
             grace: grace.unwrap_or(defaults.grace),
             lang,
-            target: Default::default(),
+            target: target?,
         })
     }
 

@@ -10,12 +10,15 @@ mod feeds;
 mod raw;
 mod report;
 mod shards;
+mod target;
 mod validate;
 
 #[cfg(test)]
 mod feeds_tests;
 #[cfg(test)]
 mod storage_tests;
+#[cfg(test)]
+mod target_tests;
 #[cfg(test)]
 mod tests;
 
@@ -211,7 +214,8 @@ pub struct DigestConfig {
     /// The language its posts are in, as a tag there is a locale for; `None` follows the
     /// guild's locale.
     pub lang: Option<String>,
-    /// Where its messages go.
+    /// Where its messages go. With an existing thread, `channel_id` is still the channel
+    /// that holds it (its parent), as for every digest.
     pub target: crate::digests::Target,
 }
 

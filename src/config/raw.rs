@@ -126,6 +126,14 @@ pub(super) struct RawDigest {
     pub catch_up: Option<Text>,
     pub grace: Option<Text>,
     pub lang: Option<Text>,
+    /// Where its messages go; checked together by `config/target.rs`.
+    pub target: Option<Text>,
+    pub thread_id: Option<Spanned<RawId>>,
+    pub open_thread: Option<Spanned<bool>>,
+    pub forum_post: Option<Text>,
+    pub forum_tags: Option<Spanned<bool>>,
+    pub username: Option<Text>,
+    pub avatar_url: Option<Text>,
 }
 
 /// `[feeds]`: what every `[[feed]]` shares.

@@ -48,7 +48,7 @@ fn rejects_with_line_col_and_reason() {
         ("long key list is cut short", digest("colour = 1"), vec![
             "5:1: unknown field `colour`, expected one of `name`, `channel_id`, `guild_id`, \
              `schedule`, `timezone`, `sections`, `tags`, `max_briefings`, `only_new`, \
-             `when_empty`, … (15 keys, all in config.toml.example)",
+             `when_empty`, … (22 keys, all in config.toml.example)",
         ]),
         ("wrong type: list", "[discord]\nguild_ids = \"123\"".into(), vec![
             "2:13: expected a list of ids, found a string",
@@ -389,13 +389,15 @@ fn known_keys_are_read_from_the_raw_structs() {
         "digest.lang",
         "storage.url_env",
         "feed.section",
+        "digest.target",
+        "digest.avatar_url",
         "feeds.alert_after",
         "schedule.edit_window",
     ] {
         assert!(keys.iter().any(|k| k == key), "{key} missing from {keys:?}");
     }
     assert!(!keys.iter().any(|k| k == "discord" || k == "sections"));
-    assert_eq!(keys.len(), 57);
+    assert_eq!(keys.len(), 64);
 }
 
 #[test]

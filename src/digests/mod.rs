@@ -19,4 +19,7 @@ mod tests;
 
 pub use selection::{entries_by_id, fnv1a, nonce, render_delivery, sections_of, select_content};
 pub use spec::*;
-pub use target::{ForumPost, Identity, Target, TargetKind, ThreadTarget};
+pub use target::{
+    ForumPost, Identity, Target, TargetError, TargetKind, TargetOptions, TargetProblem,
+    ThreadTarget,
+};

@@ -156,18 +156,87 @@ impl Target {
 }
 
 /// A target option that is wrong, named as the config key and the `/digest add` option are.
+/// `reason` is the English wording (the config's problems, logs); `problem` says the same as
+/// a value, for answers that word it in the member's language.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{option}: {reason}")]
 pub struct TargetError {
     pub option: &'static str,
     pub reason: String,
+    pub problem: TargetProblem,
+}
+
+/// What is wrong with a target option.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TargetProblem {
+    /// `target` is none of the four.
+    UnknownTarget {
+        given: String,
+    },
+    /// The option does not apply to the chosen target; `with` names the targets it applies to.
+    OnlyWith {
+        with: &'static [TargetKind],
+    },
+    /// An existing thread and a new thread per message at once.
+    ThreadAndOpenThread,
+    /// `target = "thread"` with neither an existing thread nor `open_thread`.
+    ThreadMissing,
+    UnknownForumPost {
+        given: String,
+    },
+    UsernameLength {
+        len: usize,
+    },
+    UsernameWord {
+        word: &'static str,
+    },
+    AvatarNotUrl {
+        given: String,
+    },
+    AvatarTooLong,
+}
+
+impl TargetProblem {
+    fn reason(&self) -> String {
+        match self {
+            TargetProblem::UnknownTarget { given } => {
+                format!("`{given}` is not a target; use channel, forum, thread or webhook")
+            }
+            TargetProblem::OnlyWith { with } => {
+                let with: Vec<String> =
+                    with.iter().map(|k| format!("\"{}\"", k.as_str())).collect();
+                format!("only applies with target = {}", with.join(" or "))
+            }
+            TargetProblem::ThreadAndOpenThread => "cannot be set with thread_id: post into that \
+                thread, or open a new one under each message"
+                .into(),
+            TargetProblem::ThreadMissing => "target = \"thread\" needs thread_id (an existing \
+                thread) or open_thread = true"
+                .into(),
+            TargetProblem::UnknownForumPost { given } => format!(
+                "`{given}` is not a choice; use \"digest\" (a post per fire) or \"briefing\" \
+                 (a post per briefing)"
+            ),
+            TargetProblem::UsernameLength { len } => {
+                format!("must be 1 to {USERNAME_MAX} characters (this one has {len})")
+            }
+            TargetProblem::UsernameWord { word } => {
+                format!("Discord refuses webhook names containing \"{word}\"")
+            }
+            TargetProblem::AvatarNotUrl { given } => format!("`{given}` is not an http(s) URL"),
+            TargetProblem::AvatarTooLong => {
+                format!("is longer than {AVATAR_URL_MAX} characters")
+            }
+        }
+    }
 }
 
 impl TargetError {
-    fn new(option: &'static str, reason: impl Into<String>) -> Self {
+    fn new(option: &'static str, problem: TargetProblem) -> Self {
         TargetError {
             option,
-            reason: reason.into(),
+            reason: problem.reason(),
+            problem,
         }
     }
 }
@@ -192,35 +261,35 @@ impl TargetOptions {
         let kind = match self.target.as_deref() {
             None => TargetKind::Channel,
             Some(s) => TargetKind::parse(s).ok_or_else(|| {
-                TargetError::new(
-                    "target",
-                    format!("`{s}` is not a target; use channel, forum, thread or webhook"),
-                )
+                let given = s.to_string();
+                TargetError::new("target", TargetProblem::UnknownTarget { given })
             })?,
         };
         let identity = self.identity()?;
-        let only = |option: &'static str, set: bool, with: &str| {
-            if set {
-                Err(TargetError::new(
-                    option,
-                    format!("only applies with target = {with}"),
-                ))
+        let only = |option: &'static str, set: bool, with: &'static [TargetKind]| {
+            if set && !with.contains(&kind) {
+                Err(TargetError::new(option, TargetProblem::OnlyWith { with }))
             } else {
                 Ok(())
             }
         };
-        if kind != TargetKind::Thread {
-            only("thread_id", self.thread_id.is_some(), "\"thread\"")?;
-            only("open_thread", self.open_thread.is_some(), "\"thread\"")?;
+        for (option, set) in [
+            ("thread_id", self.thread_id.is_some()),
+            ("open_thread", self.open_thread.is_some()),
+        ] {
+            only(option, set, &[TargetKind::Thread])?;
         }
-        if kind != TargetKind::Forum {
-            only("forum_post", self.forum_post.is_some(), "\"forum\"")?;
-            only("forum_tags", self.forum_tags.is_some(), "\"forum\"")?;
+        for (option, set) in [
+            ("forum_post", self.forum_post.is_some()),
+            ("forum_tags", self.forum_tags.is_some()),
+        ] {
+            only(option, set, &[TargetKind::Forum])?;
         }
-        if !matches!(kind, TargetKind::Webhook | TargetKind::Forum) {
-            let with = "\"webhook\" or \"forum\"";
-            only("username", identity.username.is_some(), with)?;
-            only("avatar_url", identity.avatar_url.is_some(), with)?;
+        for (option, set) in [
+            ("username", identity.username.is_some()),
+            ("avatar_url", identity.avatar_url.is_some()),
+        ] {
+            only(option, set, &[TargetKind::Webhook, TargetKind::Forum])?;
         }
         Ok(match kind {
             TargetKind::Channel => Target::Channel,
@@ -234,16 +303,13 @@ impl TargetOptions {
                 (Some(_), Some(true)) => {
                     return Err(TargetError::new(
                         "open_thread",
-                        "cannot be set with thread_id: post into that thread, or open a new one under each message",
+                        TargetProblem::ThreadAndOpenThread,
                     ))
                 }
                 (Some(thread_id), _) => ThreadTarget::Existing { thread_id },
                 (None, Some(true)) => ThreadTarget::OpenUnderEach,
                 (None, _) => {
-                    return Err(TargetError::new(
-                        "thread_id",
-                        "target = \"thread\" needs thread_id (an existing thread) or open_thread = true",
-                    ))
+                    return Err(TargetError::new("thread_id", TargetProblem::ThreadMissing))
                 }
             }),
         })
@@ -256,7 +322,7 @@ impl TargetOptions {
             Some(s) if s.eq_ignore_ascii_case("briefing") => Ok(ForumPost::Briefing),
             Some(s) => Err(TargetError::new(
                 "forum_post",
-                format!("`{s}` is not a choice; use \"digest\" (a post per fire) or \"briefing\" (a post per briefing)"),
+                TargetProblem::UnknownForumPost { given: s.into() },
             )),
         }
     }
@@ -285,14 +351,14 @@ pub fn check_username(name: &str) -> Result<String, TargetError> {
     if len == 0 || len > USERNAME_MAX {
         return Err(TargetError::new(
             "username",
-            format!("must be 1 to {USERNAME_MAX} characters (this one has {len})"),
+            TargetProblem::UsernameLength { len },
         ));
     }
     let lower = name.to_lowercase();
     if let Some(word) = ["clyde", "discord"].into_iter().find(|w| lower.contains(w)) {
         return Err(TargetError::new(
             "username",
-            format!("Discord refuses webhook names containing \"{word}\""),
+            TargetProblem::UsernameWord { word },
         ));
     }
     Ok(name.to_string())
@@ -307,16 +373,14 @@ pub fn check_avatar_url(url: &str) -> Result<String, TargetError> {
         .map(|(_, rest)| rest.split('/').next().is_some_and(|h| !h.is_empty()))
         .unwrap_or(false);
     if !scheme_ok || !host_ok || url.chars().any(char::is_whitespace) {
+        let given = url.to_string();
         return Err(TargetError::new(
             "avatar_url",
-            format!("`{url}` is not an http(s) URL"),
+            TargetProblem::AvatarNotUrl { given },
         ));
     }
     if url.len() > AVATAR_URL_MAX {
-        return Err(TargetError::new(
-            "avatar_url",
-            format!("is longer than {AVATAR_URL_MAX} characters"),
-        ));
+        return Err(TargetError::new("avatar_url", TargetProblem::AvatarTooLong));
     }
     Ok(url.to_string())
 }

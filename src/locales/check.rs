@@ -23,6 +23,8 @@ pub enum LoadProblem {
 /// Discord's rules for the names and descriptions of commands and options.
 const NAME_LEN: usize = 32;
 const DESCRIPTION_LEN: usize = 100;
+/// Discord's longest choice name.
+const CHOICE_LEN: usize = 100;
 
 /// What shipped English defines: each message and the variables it is given.
 pub(super) struct Reference {
@@ -222,6 +224,21 @@ impl FileCheck<'_> {
             ),
         }
         for attribute in &m.attributes {
+            if let Some(choice) = attribute.id.name.strip_prefix("choice-") {
+                // A choice's translated name: Discord takes 1 to 100 characters.
+                let name = plain_text(&attribute.value).unwrap_or_default();
+                if !(1..=CHOICE_LEN).contains(&name.chars().count()) {
+                    let line = attribute_line(self.text, at, attribute.id.name);
+                    self.problem(
+                        line,
+                        format!(
+                            "`{id}.choice-{choice}` names a choice: 1 to {CHOICE_LEN} \
+                             characters of plain text"
+                        ),
+                    );
+                }
+                continue;
+            }
             if attribute.id.name != "name" {
                 continue;
             }

@@ -213,6 +213,24 @@ fn broken_overrides_are_problems_at_their_line() {
 }
 
 #[test]
+fn a_choice_name_discord_would_refuse_is_a_problem_at_its_line() {
+    let long = "x".repeat(101);
+    let found = problems(&[(
+        "fr.ftl",
+        &format!(
+            "cmd-digest-add-opt-target = Cible\n    .name = cible\n    .choice-forum = {long}\n"
+        ),
+    )]);
+    assert_eq!(
+        found,
+        [
+            "fr.ftl:3:1: `cmd-digest-add-opt-target.choice-forum` names a choice: 1 to 100 \
+          characters of plain text"
+        ]
+    );
+}
+
+#[test]
 fn a_file_named_after_no_language_is_a_folder_problem() {
     let found = problems(&[("english.ftl", "button-next = Next\n")]);
     assert_eq!(found.len(), 1);

@@ -310,7 +310,7 @@ async fn config_digests_are_listed_and_cannot_be_removed_from_discord() {
     let value = &fields[0].1;
     assert!(
         value.starts_with(&format!(
-            "`0 9 * * MON` (Africa/Bamako) in <#{CHANNEL_ID}>\nNext: <t:"
+            "`0 9 * * MON` (Africa/Bamako) → <#{CHANNEL_ID}>\nNext: <t:"
         )) && value.contains(":F>\nLast delivery: none yet"),
         "{value}"
     );

@@ -91,6 +91,29 @@ fn check_reports_config_problems_with_line_and_column() {
 }
 
 #[test]
+fn check_names_the_line_of_a_bad_target_key() {
+    let dir = workspace(&[]);
+    let digest = |name: &str, keys: &str| {
+        format!("[[digest]]\nname = \"{name}\"\nchannel_id = 1\nschedule = \"@daily\"\n{keys}\n")
+    };
+    let config = [
+        "[briefings]\ndir = \"b\"\n".to_string(),
+        digest("hook", "target = \"webhook\"\nusername = \"Discord Daily\""),
+        digest("discuss", "open_thread = true"),
+    ]
+    .concat();
+    std::fs::write(dir.path().join("config.toml"), config).unwrap();
+    let run = briefbot(dir.path(), &["check"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    for line in [
+        "config.toml:8:12: `username`: Discord refuses webhook names containing \"discord\"",
+        "config.toml:13:15: `open_thread`: only applies with target = \"thread\"",
+    ] {
+        assert!(run.stdout.contains(line), "{line}\n{}", run.stdout);
+    }
+}
+
+#[test]
 fn missing_config_is_one_clear_line_and_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     for args in [&["check"][..], &["preview", "x"], &["schedule"]] {

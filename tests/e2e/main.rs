@@ -14,6 +14,7 @@ mod bot_commands;
 mod bot_digest_commands;
 mod bot_digest_edit;
 mod bot_digest_retry;
+mod bot_digest_targets;
 mod bot_digests;
 mod bot_gateway_faults;
 mod bot_hostile;

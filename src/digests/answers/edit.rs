@@ -7,7 +7,7 @@ use crate::answer::{Tag, UserError};
 use crate::briefings::SectionCatalog;
 use crate::config::{WhenEmpty, MAX_BRIEFINGS};
 use crate::digests::schedule::{parse_timezone, Schedule};
-use crate::digests::DigestSpec;
+use crate::digests::{DigestSpec, TargetOptions};
 use crate::locales::Words;
 use crate::store::NewDigest;
 use chrono::{DateTime, Utc};
@@ -98,6 +98,8 @@ pub struct EditOptions<'a> {
     pub only_new: Option<bool>,
     pub when_empty: Option<WhenEmpty>,
     pub clear: Option<Clear>,
+    /// The target options given; `None` keeps the target.
+    pub target: Option<TargetOptions>,
 }
 
 /// `current` with the edit applied, every given option checked; refused when nothing is
@@ -119,7 +121,8 @@ pub fn apply_edit(
         || edit.max_briefings.is_some()
         || edit.only_new.is_some()
         || edit.when_empty.is_some()
-        || edit.clear.is_some();
+        || edit.clear.is_some()
+        || edit.target.is_some();
     if !given {
         return Err(UserError::new(words.text("digest-edit-nothing")));
     }
@@ -156,6 +159,9 @@ pub fn apply_edit(
     }
     if let Some(n) = edit.max_briefings {
         next.max_briefings = check_max_briefings(words, n)?;
+    }
+    if let Some(target) = &edit.target {
+        next.target = super::edit_target(words, &current.target, target)?;
     }
     next.silent = edit.silent.unwrap_or(next.silent);
     next.only_new = edit.only_new.unwrap_or(next.only_new);
@@ -238,6 +244,10 @@ pub fn edited_text(words: &Words, spec: &DigestSpec, next_fire: Option<DateTime<
     let args = [
         ("name", spec.name.as_str().into()),
         ("channel", spec.channel_id.to_string().into()),
+        (
+            "target",
+            super::target_text(words, spec.channel_id, &spec.target).into(),
+        ),
         ("schedule", spec.schedule.expr().into()),
         ("zone", spec.schedule.timezone().name().into()),
         ("settings", settings_line(words, spec).into()),

@@ -173,3 +173,22 @@ fn settings_read_as_one_line() {
          silent.\nNext post: <t:1749103200:F>."
     );
 }
+
+#[test]
+fn an_edit_of_target_options_alone_changes_the_target_only() {
+    let edited = edit_of(EditOptions {
+        target: Some(crate::digests::TargetOptions {
+            target: Some("thread".into()),
+            open_thread: Some(true),
+            ..Default::default()
+        }),
+        ..EditOptions::default()
+    })
+    .unwrap();
+    let open = crate::digests::ThreadTarget::OpenUnderEach;
+    assert_eq!(edited.target, crate::digests::Target::Thread(open));
+    assert_eq!(
+        (edited.channel_id, edited.schedule),
+        (10, morning().schedule)
+    );
+}

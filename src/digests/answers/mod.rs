@@ -1,12 +1,14 @@
 //! `/digest …` as plain values: who counts as a moderator, checking what a moderator typed
 //! (name, cron expression, time zone, sections, channel; `edit`: each option of `add` and
-//! `edit`, refusals naming it) and the answers they get back (`replies`: the next fire times,
-//! the list, the outcome of a send; `complete`: autocomplete choices). The Discord layer maps options in and these answers out, so everything here is
-//! tested without Discord.
+//! `edit`, refusals naming it; `target`: where it posts and the channel that suits it) and the
+//! answers they get back (`replies`: the next fire times, the list, the outcome of a send;
+//! `complete`: autocomplete choices). The Discord layer maps options in and these answers out,
+//! so everything here is tested without Discord.
 
 mod complete;
 mod edit;
 mod replies;
+mod target;
 
 pub use complete::{complete_langs, complete_names, complete_timezones};
 pub use edit::{
@@ -17,6 +19,7 @@ pub use replies::{
     added_text, duplicate_name, explain_refusal, fire_line, label_preview, list_payload,
     marked_name, no_such_digest, paused_text, removed_text, resumed_text, send_now_text,
 };
+pub use target::{edit_target, place_target, target_refusal, target_text};
 
 use crate::answer::{echo, UserError};
 use crate::briefings::SectionCatalog;
@@ -31,10 +34,12 @@ const ADMINISTRATOR: u64 = 1 << 3;
 const MANAGE_GUILD: u64 = 1 << 5;
 /// Longest digest name; it shows in every digest message and in the option's choices.
 pub const MAX_NAME_LEN: usize = 50;
-/// Channel types a digest can post in: text, announcement and the three kinds of thread.
-const POSTABLE_CHANNELS: [u64; 5] = [
+/// Channel types a digest can post in: text, announcement, forum and the three kinds of
+/// thread. Which of them suits which target is `place_target`'s check.
+const POSTABLE_CHANNELS: [u64; 6] = [
     channel_type::GUILD_TEXT,
     channel_type::GUILD_ANNOUNCEMENT,
+    channel_type::GUILD_FORUM,
     channel_type::ANNOUNCEMENT_THREAD,
     channel_type::PUBLIC_THREAD,
     channel_type::PRIVATE_THREAD,
@@ -47,6 +52,7 @@ pub mod channel_type {
     pub const ANNOUNCEMENT_THREAD: u64 = 10;
     pub const PUBLIC_THREAD: u64 = 11;
     pub const PRIVATE_THREAD: u64 = 12;
+    pub const GUILD_FORUM: u64 = 15;
 }
 
 /// Whether a member may manage digests: Manage Server or Administrator in the interaction's
@@ -202,25 +208,27 @@ pub fn check_lang(
     }
 }
 
-/// What Discord said about the chosen channel: its guild and type, or `None` when the bot
-/// cannot see it.
+/// What Discord said about the chosen channel: its guild, type and parent (a thread's
+/// channel), or `None` when the bot cannot see it.
 pub struct ChannelFacts {
     pub guild_id: Option<u64>,
     pub kind: u64,
+    pub parent_id: Option<u64>,
 }
 
-/// A digest may only post in a text-like channel of the guild it belongs to.
-pub fn check_channel(
+/// A digest may only post in a channel it can post in, of the guild it belongs to; what the
+/// bot saw of it is handed on for `place_target`.
+pub fn check_channel<'f>(
     words: &Words,
     channel_id: u64,
-    facts: Option<ChannelFacts>,
+    facts: Option<&'f ChannelFacts>,
     guild_id: u64,
-) -> Result<(), UserError> {
+) -> Result<&'f ChannelFacts, UserError> {
     let key = match facts {
         None => "digest-channel-unseen",
         Some(f) if f.guild_id != Some(guild_id) => "digest-channel-elsewhere",
         Some(f) if !POSTABLE_CHANNELS.contains(&f.kind) => "digest-channel-not-text",
-        Some(_) => return Ok(()),
+        Some(f) => return Ok(f),
     };
     let channel = channel_id.to_string();
     Err(UserError::new(words.t(key, &[("channel", channel.into())])))

@@ -5,6 +5,7 @@ use super::{echo, explain_schedule, prose};
 use crate::answer::UserError;
 use crate::digests::schedule::Schedule;
 use crate::digests::scheduler::{DeliveryOutcome, DigestStatus, SchedulerError, SkippedFires};
+use crate::digests::Target;
 use crate::locales::Words;
 use crate::render::limits::{CONTENT, EMBED_FIELDS, EMBED_TOTAL, FIELD_NAME, FIELD_VALUE};
 use crate::render::{truncate, Embed, EmbedField, EmbedFooter, MessagePayload};
@@ -15,11 +16,13 @@ use chrono_tz::Tz;
 /// Fire times `/digest add` shows.
 const SHOWN_FIRES: usize = 3;
 
-/// The reply to `/digest add`: where and when it posts, and its next three fire times.
+/// The reply to `/digest add`: where and when it posts (how, for a target other than plain
+/// messages), and its next three fire times.
 pub fn added_text(
     words: &Words,
     name: &str,
     channel_id: u64,
+    target: &Target,
     schedule: &Schedule,
     now: DateTime<Utc>,
     unknown_tag: Option<&str>,
@@ -40,6 +43,11 @@ pub fn added_text(
             ("fires", fires.join("\n").into()),
         ],
     );
+    if *target != Target::Channel {
+        let target = super::target_text(words, channel_id, target);
+        text.push('\n');
+        text.push_str(&words.t("digest-added-target", &[("target", target.into())]));
+    }
     if let Some(tag) = unknown_tag {
         text.push('\n');
         text.push_str(&words.t("digest-added-unknown-tag", &[("tag", echo(tag, 50).into())]));
@@ -106,11 +114,14 @@ pub fn marked_name(words: &Words, s: &DigestStatus) -> String {
 fn list_field(words: &Words, s: &DigestStatus) -> EmbedField {
     let spec = &s.spec;
     let name = marked_name(words, s);
-    let mut lines = vec![format!(
-        "`{}` ({}) in <#{}>",
-        spec.schedule.expr(),
-        spec.schedule.timezone(),
-        spec.channel_id
+    let target = super::target_text(words, spec.channel_id, &spec.target);
+    let mut lines = vec![words.t(
+        "digest-list-where",
+        &[
+            ("schedule", spec.schedule.expr().into()),
+            ("zone", spec.schedule.timezone().name().into()),
+            ("target", target.into()),
+        ],
     )];
     let at = |t: DateTime<Utc>| ("at", t.timestamp().to_string().into());
     if s.paused {

@@ -4,7 +4,7 @@ use crate::config::{CatchUp, ScheduleConfig, WhenEmpty};
 use crate::digests::scheduler::{
     DeliveryOutcome, DigestStatus, PendingRetry, SchedulerError, SkippedFires,
 };
-use crate::digests::{DigestSource, DigestSpec};
+use crate::digests::{DigestSource, DigestSpec, Target};
 use crate::locales::Words;
 use crate::render::limits;
 use crate::render::MessagePayload;
@@ -187,15 +187,22 @@ fn channels_must_be_text_channels_of_the_guild() {
         Some(ChannelFacts {
             guild_id: Some(guild),
             kind,
+            parent_id: None,
         })
     };
-    assert!(check_channel(&en(), 5, facts(1, 0), 1).is_ok());
-    assert!(check_channel(&en(), 5, facts(1, 5), 1).is_ok());
-    let other = check_channel(&en(), 5, facts(2, 0), 1).unwrap_err().0;
+    let check =
+        |facts: Option<ChannelFacts>| check_channel(&en(), 5, facts.as_ref(), 1).map(|_| ());
+    assert!(check(facts(1, 0)).is_ok());
+    assert!(check(facts(1, 5)).is_ok());
+    let other = check(facts(2, 0)).unwrap_err().0;
     assert!(other.contains("not a channel of this server"), "{other}");
-    let voice = check_channel(&en(), 5, facts(1, 2), 1).unwrap_err().0;
-    assert!(voice.contains("not a text channel"), "{voice}");
-    let unseen = check_channel(&en(), 5, None, 1).unwrap_err().0;
+    let voice = check(facts(1, 2)).unwrap_err().0;
+    assert!(
+        voice.contains("not a channel a digest can post in"),
+        "{voice}"
+    );
+    assert!(check(facts(1, 15)).is_ok(), "a forum");
+    let unseen = check(None).unwrap_err().0;
     assert!(unseen.starts_with("I can't see <#5>"), "{unseen}");
 }
 
@@ -203,7 +210,8 @@ fn channels_must_be_text_channels_of_the_guild() {
 fn the_add_reply_lists_three_fire_times_with_the_zone() {
     let s = Schedule::parse("30 2 * * *", NEW_YORK).unwrap();
     // Across the spring-forward gap: 02:30 does not exist on 9 March and fires at 03:00.
-    let text = added_text(&en(), "morning", 10, &s, at("2025-03-08T00:00:00Z"), None);
+    let now = at("2025-03-08T00:00:00Z");
+    let text = added_text(&en(), "morning", 10, &Target::Channel, &s, now, None);
     assert_eq!(
         text,
         "Digest `morning` created: it posts to <#10> on `30 2 * * *` (America/New_York).\n\
@@ -216,11 +224,18 @@ fn the_add_reply_lists_three_fire_times_with_the_zone() {
         &en(),
         "m",
         10,
+        &Target::Channel,
         &s,
         at("2025-03-08T12:00:00Z"),
         Some("sah`el"),
     );
     assert!(text.ends_with("No briefing is tagged `sah'el` yet, so it posts nothing until one is."));
+    let open = Target::Thread(crate::digests::ThreadTarget::OpenUnderEach);
+    let text = added_text(&en(), "m", 10, &open, &s, now, None);
+    assert!(
+        text.contains("EDT, America/New_York)\nDelivery: threads under each message in <#10>."),
+        "{text}"
+    );
 }
 
 #[test]
@@ -237,13 +252,13 @@ fn the_list_shows_state_marks_config_digests_and_fits_discord() {
     assert_eq!(embed.fields[0].name, "morning (config)");
     assert_eq!(
         embed.fields[0].value,
-        "`0 8 * * MON-FRI` (Europe/Paris) in <#10>\nNext: <t:1748844000:F>\nLast delivery: none yet\n\
+        "`0 8 * * MON-FRI` (Europe/Paris) → <#10>\nNext: <t:1748844000:F>\nLast delivery: none yet\n\
          Up to 3 briefings, only new ones; every section; nothing new: skipped"
     );
     assert_eq!(embed.fields[1].name, "evening · paused");
     assert_eq!(
         embed.fields[1].value,
-        "`0 8 * * MON-FRI` (Europe/Paris) in <#10>\n\
+        "`0 8 * * MON-FRI` (Europe/Paris) → <#10>\n\
          Paused: paused by ''7' with /digest pause\n\
          Last delivery: <t:1748800800:F>\n\
          Up to 3 briefings, only new ones; every section; nothing new: skipped\n\

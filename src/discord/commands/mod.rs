@@ -45,7 +45,8 @@ pub fn all(locales: &Arc<Locales>) -> Vec<Command> {
 }
 
 /// Descriptions and localized names from the `cmd-…` messages: `cmd-digest-add` describes
-/// `/digest add`, `cmd-digest-add-opt-name` its `name` option. They replace the `///` and
+/// `/digest add`, `cmd-digest-add-opt-name` its `name` option, whose `.choice-<name>`
+/// attributes translate its choices. They replace the `///` and
 /// `#[description]` texts of the code, which document it. The canonical (English) names stay
 /// those in the code, which the rest of the bot matches on.
 fn localize(command: &mut Command, parent: &str, locales: &Arc<Locales>) {
@@ -62,6 +63,12 @@ fn localize(command: &mut Command, parent: &str, locales: &Arc<Locales>) {
             }
             if let Some(name) = words.attribute(&param_key, "name") {
                 param.name_localizations.insert(locale.into(), name);
+            }
+            for choice in &mut param.choices {
+                let attribute = format!("choice-{}", choice.name);
+                if let Some(name) = words.attribute(&param_key, &attribute) {
+                    choice.localizations.insert(locale.into(), name);
+                }
             }
         }
     }
@@ -145,6 +152,13 @@ mod tests {
                 );
             }
         }
+        let digest = commands.iter().find(|c| c.name == "digest").unwrap();
+        let add = digest.subcommands.iter().find(|c| c.name == "add").unwrap();
+        let target = add.parameters.iter().find(|p| p.name == "target").unwrap();
+        let french: Vec<&str> = (target.choices.iter())
+            .map(|c| c.localizations["fr"].as_str())
+            .collect();
+        assert_eq!(french, ["salon", "forum", "fil", "webhook"]);
         let next = commands.iter().find(|c| c.name == "whats-next").unwrap();
         assert_eq!(next.name_localizations["fr"], "et-apres");
         assert_eq!(next.description.as_deref(), Some("What comes next"));

@@ -3,6 +3,7 @@
 //! schedule re-plans the next post. The checks are `crate::digests::answers::apply_edit`.
 
 use super::support::{moderated_guild, refusal, text, with_digest};
+use super::target::{ForumPostChoice, TargetArgs, TargetChoice};
 use super::{complete_name, complete_timezone, WhenEmptyChoice};
 use crate::digests::answers::{self, Clear, EditOptions};
 use crate::discord::commands::autocomplete;
@@ -23,7 +24,7 @@ pub enum ClearChoice {
     Sections,
 }
 
-/// Change a digest of this server: schedule, sections, tag, mention, what it posts
+/// Change a digest of this server: schedule, sections, tag, mention, what it posts, how it posts
 #[poise::command(slash_command, guild_only)]
 #[allow(clippy::too_many_arguments)] // one per Discord option
 pub async fn edit(
@@ -57,7 +58,30 @@ pub async fn edit(
         WhenEmptyChoice,
     >,
     #[description = "Set one setting back to its default"] clear: Option<ClearChoice>,
+    #[description = "How it posts: messages, forum posts, in a thread, or through a webhook"]
+    target: Option<TargetChoice>,
+    #[description = "Open a thread under each message (target: thread)"] open_thread: Option<bool>,
+    #[description = "One forum post per fire or per briefing (target: forum)"] forum_post: Option<
+        ForumPostChoice,
+    >,
+    #[description = "Apply the forum's tags that match the briefings' tags (target: forum)"]
+    forum_tags: Option<bool>,
+    #[description = "The name its posts show (target: webhook or forum)"]
+    #[max_length = 80]
+    username: Option<String>,
+    #[description = "The avatar its posts show, an https link (target: webhook or forum)"]
+    #[max_length = 2048]
+    avatar_url: Option<String>,
 ) -> Result<(), Error> {
+    let target = TargetArgs {
+        target,
+        open_thread,
+        forum_post,
+        forum_tags,
+        username,
+        avatar_url,
+    };
+    let target = target.any().then(|| target.options());
     if moderated_guild(ctx).is_none() {
         return answer(ctx, Err(answers::not_a_moderator(&words(ctx)))).await;
     }
@@ -76,6 +100,7 @@ pub async fn edit(
             ClearChoice::MentionRole => Clear::MentionRole,
             ClearChoice::Sections => Clear::Sections,
         }),
+        target,
     };
     with_digest(ctx, &name, |data, guild, spec, words| async move {
         let scheduler = data.scheduler();
@@ -89,6 +114,8 @@ pub async fn edit(
             &config.sections,
             Utc::now(),
         )?;
+        // PERMISSIONS: a changed target's rights in the digest's channel, checked here before
+        // it is stored (the same `check_target` call as in `/digest add`).
         let updated = scheduler.update(edited).await;
         let updated = updated.map_err(|e| refusal(&words, e, &spec.name))?;
         tracing::info!(guild, digest = %updated.key, "digest edited");

@@ -6,6 +6,7 @@
 
 mod edit;
 mod support;
+mod target;
 
 use super::autocomplete;
 use crate::answer::Choice;
@@ -23,6 +24,7 @@ use std::sync::Arc;
 use support::{
     answer_soon, channel_facts, find, finish, moderated_guild, refusal, text, with_digest,
 };
+use target::{ForumPostChoice, TargetArgs, TargetChoice};
 
 /// `when_empty` as a Discord choice.
 #[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
@@ -74,8 +76,8 @@ pub async fn add(
     #[description = "A short name: letters, digits, - and _"]
     #[max_length = 50]
     name: String,
-    #[description = "Where to post"]
-    #[channel_types("Text", "News", "PublicThread", "NewsThread")]
+    #[description = "Where to post: a text channel, a forum, or a thread"]
+    #[channel_types("Text", "News", "Forum", "PublicThread", "NewsThread", "PrivateThread")]
     channel: serenity::ChannelId,
     #[description = "When, as cron: 0 8 * * MON-FRI, */30 * * * *, @daily (6 fields: seconds first)"]
     #[max_length = 100]
@@ -105,7 +107,30 @@ pub async fn add(
     #[autocomplete = "complete_lang"]
     #[max_length = 20]
     lang: Option<String>,
+    #[description = "How it posts: messages, forum posts, in a thread, or through a webhook"]
+    target: Option<TargetChoice>,
+    #[description = "Open a thread under each message (target: thread)"] open_thread: Option<bool>,
+    #[description = "One forum post per fire or per briefing (target: forum)"] forum_post: Option<
+        ForumPostChoice,
+    >,
+    #[description = "Apply the forum's tags that match the briefings' tags (target: forum)"]
+    forum_tags: Option<bool>,
+    #[description = "The name its posts show (target: webhook or forum)"]
+    #[max_length = 80]
+    username: Option<String>,
+    #[description = "The avatar its posts show, an https link (target: webhook or forum)"]
+    #[max_length = 2048]
+    avatar_url: Option<String>,
 ) -> Result<(), Error> {
+    let target = TargetArgs {
+        target,
+        open_thread,
+        forum_post,
+        forum_tags,
+        username,
+        avatar_url,
+    }
+    .options();
     let words = words(ctx);
     let Some(guild) = moderated_guild(ctx) else {
         return answer(ctx, Err(answers::not_a_moderator(&words))).await;
@@ -163,7 +188,11 @@ pub async fn add(
     let lang = lang.or_else(|| guild_locale(ctx));
     answer_soon(ctx, async move {
         let facts = channel_facts(data, &words, channel).await?;
-        answers::check_channel(&words, channel, facts, guild)?;
+        let facts = answers::check_channel(&words, channel, facts.as_ref(), guild)?;
+        // `channel` becomes the one that holds the messages: a thread's parent.
+        let (channel, target) = answers::place_target(&words, target, channel, facts)?;
+        // PERMISSIONS: the one place `discord::permissions::check_target` (the bot's rights
+        // for `target` in `channel`) goes, so a missing one is refused before anything is stored.
         let new = NewDigest {
             guild_id: guild,
             name: name.clone(),
@@ -179,20 +208,22 @@ pub async fn add(
             when_empty: when_empty.map_or(WhenEmpty::Skip, WhenEmptyChoice::into_core),
             created_by,
             lang,
-            target: Default::default(),
+            target,
         };
         let spec = data
             .scheduler()
             .add(new)
             .await
             .map_err(|e| refusal(&words, e, &name))?;
-        tracing::info!(guild, digest = %spec.key, channel, "digest added");
+        let kind = spec.target.kind().as_str();
+        tracing::info!(guild, digest = %spec.key, channel, target = kind, "digest added");
         let content = data.content();
         let unknown_tag = tag.filter(|t| content.library.with_tag(t).next().is_none());
         let text = answers::added_text(
             &words,
             &spec.name,
-            channel,
+            spec.channel_id,
+            &spec.target,
             &spec.schedule,
             Utc::now(),
             unknown_tag.as_ref().map(Tag::as_str),

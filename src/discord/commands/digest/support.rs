@@ -90,6 +90,7 @@ pub async fn channel_facts(
             .map(|c| ChannelFacts {
                 guild_id: c.guild_id.and_then(|g| g.parse().ok()),
                 kind: u64::from(c.kind),
+                parent_id: c.parent_id.and_then(|p| p.parse().ok()),
             })),
         Err(e) if matches!(e.status(), Some(403 | 404)) => Ok(None),
         Err(e) => {
