@@ -40,7 +40,7 @@ pub(super) async fn send(
             Some(since) => match timed(inner, poster.find(step, since)).await? {
                 Ok(Some(sent)) => {
                     tracing::info!(
-                        message = sent.message_id,
+                        message_id = sent.message_id,
                         "the earlier send had gone through; not sent again"
                     );
                     crate::metrics::digest_message(step.kind(), "found");
