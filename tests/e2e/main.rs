@@ -35,3 +35,4 @@ mod locales;
 mod soak;
 mod symlinks;
 mod tags;
+mod targets_webhook;
