@@ -36,3 +36,4 @@ mod soak;
 mod symlinks;
 mod tags;
 mod targets_forum;
+mod targets_webhook;
