@@ -244,15 +244,29 @@ fn all_tags(entries: &[DigestEntry<'_>]) -> Vec<Tag> {
     tags
 }
 
-/// A digest post's title: its name and the fire date on the digest's own calendar.
+/// A digest post's title: its name and the fire date on the digest's own calendar, with the
+/// local time when the schedule fires more than once that day, so no two posts share a title.
 pub fn post_title(spec: &DigestSpec, fire: DateTime<Utc>, words: &Words) -> String {
-    let date = fire.with_timezone(&spec.schedule.timezone()).date_naive();
+    let tz = spec.schedule.timezone();
+    let local = fire.with_timezone(&tz);
+    let date = local.date_naive();
+    let same_day =
+        |t: Option<DateTime<Utc>>| t.is_some_and(|t| t.with_timezone(&tz).date_naive() == date);
+    let first_of_day = date
+        .and_hms_opt(0, 0, 0)
+        .and_then(|midnight| midnight.and_local_timezone(tz).earliest())
+        .map(|m| m.with_timezone(&Utc) - chrono::TimeDelta::seconds(1));
+    let earlier_today = first_of_day
+        .and_then(|before| spec.schedule.next_after(before))
+        .is_some_and(|first| first < fire);
+    let when = if earlier_today || same_day(spec.schedule.next_after(fire)) {
+        format!("{date} {}", local.format("%H:%M"))
+    } else {
+        date.to_string()
+    };
     let title = words.t(
         "digest-post-title",
-        &[
-            ("name", spec.name.as_str().into()),
-            ("date", date.to_string().into()),
-        ],
+        &[("name", spec.name.as_str().into()), ("date", when.into())],
     );
     thread_name(&title, &spec.name)
 }

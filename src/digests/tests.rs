@@ -252,3 +252,21 @@ fn an_empty_delivery_says_so_in_the_digests_language() {
         "**Morning** · <t:1795766400:f>\nRien de nouveau à publier."
     );
 }
+
+#[test]
+fn a_forum_posts_title_shows_the_time_only_when_the_day_has_several_fires() {
+    let words = Words::english();
+    let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+    let daily = spec(|_| {});
+    let title = crate::digests::steps::post_title(&daily, at("2025-06-04T08:00:00Z"), &words);
+    assert_eq!(title, "Morning · 2025-06-04");
+    // Twice a day in Paris: each post says which one, on the digest's own clock.
+    let paris: Tz = "Europe/Paris".parse().unwrap();
+    let twice = spec(|s| s.schedule = Arc::new(Schedule::parse("0 8,18 * * *", paris).unwrap()));
+    let morning = crate::digests::steps::post_title(&twice, at("2025-06-04T06:00:00Z"), &words);
+    let evening = crate::digests::steps::post_title(&twice, at("2025-06-04T16:00:00Z"), &words);
+    assert_eq!(
+        (morning.as_str(), evening.as_str()),
+        ("Morning · 2025-06-04 08:00", "Morning · 2025-06-04 18:00")
+    );
+}

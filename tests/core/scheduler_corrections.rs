@@ -20,11 +20,16 @@ struct Setup {
 }
 
 async fn setup() -> Setup {
+    setup_with("").await
+}
+
+/// `target`: the digest's target keys, empty for a plain channel.
+async fn setup_with(target: &str) -> Setup {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("briefbot.db");
-    let config = parse_config(
-        "[[digest]]\nname = \"d\"\nchannel_id = 1\nschedule = \"0 8 * * *\"\ntags = [\"sahel\"]\n",
-    );
+    let config = parse_config(&format!(
+        "[[digest]]\nname = \"d\"\nchannel_id = 1\nschedule = \"0 8 * * *\"\ntags = [\"sahel\"]\n{target}"
+    ));
     let clock: Arc<dyn Clock> = Arc::new(TokioClock::starting_at(at("2025-01-03T09:00:00Z")));
     let discord = MemoryPoster::new().with_clock(Arc::clone(&clock));
     let library = Arc::new(Mutex::new(library()));
@@ -113,6 +118,34 @@ async fn a_changed_briefing_edits_each_posted_message_once() {
     let again = s.handle.correct(&s.discord, DAY).await.unwrap();
     assert_eq!(again.deliveries, 0);
     assert_eq!(s.discord.edits().len(), posted.len());
+}
+
+#[tokio::test(start_paused = true)]
+async fn corrections_reach_messages_in_a_forum_post_a_thread_and_through_a_webhook() {
+    for target in [
+        "target = \"forum\"\n",
+        "target = \"thread\"\nthread_id = 5\n",
+        "target = \"webhook\"\nusername = \"Sahel Brief\"\n",
+        "target = \"forum\"\nusername = \"Sahel Brief\"\n",
+    ] {
+        let s = setup_with(target).await;
+        let posted = s.discord.messages();
+        assert!(!posted.is_empty(), "{target}");
+        s.change("b", Some(&body("Corrected: whats_happening of b.".into())));
+        // The memory Discord edits a message only where it lives and through the sender that
+        // posted it, as Discord does: a wrong channel or sender answers 404.
+        let done = s.handle.correct(&s.discord, DAY).await.unwrap();
+        assert_eq!(
+            (done.deliveries, done.messages),
+            (1, posted.len()),
+            "{target}"
+        );
+        let json = format!("{:?}", s.discord.messages());
+        assert!(
+            json.contains("Corrected: whats_happening of b."),
+            "{target}: {json}"
+        );
+    }
 }
 
 #[tokio::test(start_paused = true)]

@@ -37,10 +37,11 @@ fn strings(v: &Value) -> Vec<String> {
         .collect()
 }
 
-/// The fire's date as the digest's calendar (UTC) writes it.
+/// The fire's date and time as the digest's calendar (UTC) writes them in a post's title: these
+/// digests fire every few seconds, so the day has several fires and the title says which.
 fn date_of(fire: i64) -> String {
     let at = chrono::DateTime::from_timestamp(fire, 0).unwrap();
-    at.date_naive().to_string()
+    at.format("%Y-%m-%d %H:%M").to_string()
 }
 
 /// Checks one post of a whole delivery: the title, the tags, the starter message and the
