@@ -137,6 +137,25 @@ impl Target {
         }
     }
 
+    /// This target with `clear` applied to its webhook identity. A forum left with neither name
+    /// nor avatar posts as the bot again, as if they had never been set.
+    pub fn without_identity(&self, clear: impl FnOnce(&mut Identity)) -> Target {
+        let mut next = self.clone();
+        match &mut next {
+            Target::Webhook(identity) => clear(identity),
+            Target::Forum { identity, .. } => {
+                if let Some(i) = identity.as_mut() {
+                    clear(i);
+                }
+                if identity.as_ref() == Some(&Identity::default()) {
+                    *identity = None;
+                }
+            }
+            Target::Channel | Target::Thread(_) => {}
+        }
+        next
+    }
+
     /// What the bot needs in the digest's channel for this target exactly.
     pub fn permissions(&self) -> Permissions {
         let needed = self.kind().permissions();

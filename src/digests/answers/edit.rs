@@ -73,6 +73,10 @@ pub enum Clear {
     Tag,
     MentionRole,
     Sections,
+    /// A webhook's name back to the webhook's own.
+    Username,
+    /// A webhook's avatar back to the webhook's own.
+    AvatarUrl,
 }
 
 impl Clear {
@@ -81,6 +85,8 @@ impl Clear {
             Clear::Tag => "tag",
             Clear::MentionRole => "mention_role",
             Clear::Sections => "sections",
+            Clear::Username => "username",
+            Clear::AvatarUrl => "avatar_url",
         }
     }
 }
@@ -130,6 +136,8 @@ pub fn apply_edit(
         Some(Clear::Tag) => edit.tag.is_some(),
         Some(Clear::MentionRole) => edit.mention_role.is_some(),
         Some(Clear::Sections) => edit.sections.is_some(),
+        Some(Clear::Username) => edit.target.as_ref().is_some_and(|t| t.username.is_some()),
+        Some(Clear::AvatarUrl) => edit.target.as_ref().is_some_and(|t| t.avatar_url.is_some()),
         None => false,
     };
     if let (true, Some(clear)) = (contradicted, edit.clear) {
@@ -170,6 +178,10 @@ pub fn apply_edit(
         Some(Clear::Tag) => next.tag = None,
         Some(Clear::MentionRole) => next.mention_role = None,
         Some(Clear::Sections) => next.sections.clear(),
+        Some(Clear::Username) => next.target = next.target.without_identity(|i| i.username = None),
+        Some(Clear::AvatarUrl) => {
+            next.target = next.target.without_identity(|i| i.avatar_url = None)
+        }
         None => {}
     }
     Ok(next)

@@ -192,3 +192,56 @@ fn an_edit_of_target_options_alone_changes_the_target_only() {
         (10, morning().schedule)
     );
 }
+
+#[test]
+fn clearing_a_webhooks_name_or_avatar_gives_back_the_webhooks_own() {
+    use crate::digests::{ForumPost, Identity, Target};
+    let sahel = Identity {
+        username: Some("Sahel Brief".into()),
+        avatar_url: Some("https://example.org/sahel.png".into()),
+    };
+    let clear = |target: Target, clear: Clear| {
+        let current = NewDigest {
+            target,
+            ..morning()
+        };
+        let edit = EditOptions {
+            clear: Some(clear),
+            ..EditOptions::default()
+        };
+        let catalog = SectionCatalog::default();
+        apply_edit(&en(), &current, &edit, &catalog, at(NOW))
+            .unwrap()
+            .target
+    };
+    let hook = clear(Target::Webhook(sahel.clone()), Clear::Username);
+    let avatar_only = Identity {
+        username: None,
+        ..sahel.clone()
+    };
+    assert_eq!(hook, Target::Webhook(avatar_only.clone()));
+    // A forum left with neither posts as the bot again.
+    let forum = |identity| Target::Forum {
+        post: ForumPost::Digest,
+        tags: false,
+        identity,
+    };
+    assert_eq!(
+        clear(forum(Some(avatar_only)), Clear::AvatarUrl),
+        forum(None)
+    );
+    let refused = edit_of(EditOptions {
+        clear: Some(Clear::Username),
+        target: Some(crate::digests::target::TargetOptions {
+            username: Some("Other".into()),
+            ..Default::default()
+        }),
+        ..EditOptions::default()
+    });
+    assert!(
+        refused
+            .unwrap_err()
+            .starts_with("`clear: username` and `username` contradict"),
+        "clearing and setting at once is refused"
+    );
+}

@@ -22,6 +22,10 @@ pub enum ClearChoice {
     MentionRole,
     #[name = "sections"]
     Sections,
+    #[name = "username"]
+    Username,
+    #[name = "avatar_url"]
+    AvatarUrl,
 }
 
 /// Change a digest of this server: schedule, sections, tag, mention, what it posts, how it posts
@@ -99,6 +103,8 @@ pub async fn edit(
             ClearChoice::Tag => Clear::Tag,
             ClearChoice::MentionRole => Clear::MentionRole,
             ClearChoice::Sections => Clear::Sections,
+            ClearChoice::Username => Clear::Username,
+            ClearChoice::AvatarUrl => Clear::AvatarUrl,
         }),
         target,
     };
