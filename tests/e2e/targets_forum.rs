@@ -327,6 +327,68 @@ mod crash {
         assert_eq!(statuses(&sent), expected);
     }
 
+    /// Killed while Discord opened the thread under the digest's first message but its answer
+    /// was held: the restart opens it again, Discord says it exists (160004), and the rest of
+    /// the digest follows with one thread under each message, none twice.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn killed_while_a_thread_was_opened_the_restart_opens_no_second() {
+        let fake = FakeDiscord::start_with(guild()).await;
+        let route = format!("/channels/{CHANNEL_ID}/messages/");
+        fake.stall_after_create("POST", "/threads", 1, Duration::from_secs(8));
+        let config = digest(
+            "discuss",
+            CHANNEL_ID,
+            "target = \"thread\"\nopen_thread = true\ncatch_up = \"skip\"",
+        );
+        let spec: BotSpec = spec(&config);
+        let mut bot = Bot::launch(&fake, spec.clone());
+        let held = fake
+            .wait_for(|r| r.is("POST", "/threads"), FIRST_POST)
+            .await;
+        let held = held.unwrap_or_else(|e| panic!("{e:?}\n{}", bot.logs()));
+        assert!(
+            held.path.starts_with(&format!("/api/v10{route}")),
+            "{}",
+            held.path
+        );
+        let first = fake.channel_messages(CHANNEL_ID);
+        assert_eq!(
+            first.len(),
+            1,
+            "the thread is opened before the next message"
+        );
+        let fire = fire_of(first[0]["content"].as_str().unwrap()).expect("a fire time");
+        assert_eq!(bot.kill_hard().signal(), Some(9));
+
+        bot.relaunch(&fake, spec);
+        wait_event_for(
+            &bot,
+            "the interrupted fire delivered",
+            |e| span_fire(e) == Some(fire) && message(e) == "digest delivered",
+            FIRST_POST,
+        )
+        .await;
+        let ours: Vec<Value> = fake
+            .channel_messages(CHANNEL_ID)
+            .into_iter()
+            .filter(|m| fire_of(m["content"].as_str().unwrap_or("")).is_none_or(|f| f == fire))
+            .collect();
+        assert_eq!(embeds(&ours).len(), SECTIONS, "every section once");
+        let mut threads = fake.threads(CHANNEL_ID);
+        threads.retain(|t| id_of(t) != THREAD);
+        assert_eq!(
+            threads.len(),
+            ours.len(),
+            "one thread per message: {threads:#?}"
+        );
+        let opened = fake.requests_matching(|r| r.is("POST", "/threads"));
+        let refused = opened.iter().filter(|r| r.status == 400).count();
+        assert_eq!(
+            refused, 1,
+            "the first thread asked for once more, and found there"
+        );
+    }
+
     fn statuses(requests: &[RecordedRequest]) -> Vec<u16> {
         requests.iter().map(|r| r.status).collect()
     }
