@@ -213,6 +213,10 @@ pub struct ShownBriefing {
     pub revision: String,
     /// Kept so a withdrawn briefing can still be named.
     pub title: String,
+    /// How many messages its own forum post holds, for a digest posting one per briefing:
+    /// a correction finds each post's messages by it, whatever the briefing renders to now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub messages: Option<usize>,
 }
 
 /// A sent delivery whose messages a correction may edit.

@@ -70,6 +70,7 @@ fn sqlite_installation(path: &Path) {
     let shows = |revision: &str| ShownBriefing {
         revision: revision.into(),
         title: "Title".into(),
+        messages: None,
     };
     let briefings = [
         ("a".to_string(), shows("r1")),

@@ -244,9 +244,12 @@ async fn content(
         }
     };
     let empty = entries.is_empty();
-    let shown = super::corrections::shown_of(&entries);
+    let mut shown = super::corrections::shown_of(&entries);
+    let order: Vec<String> = entries.iter().map(|e| e.briefing.id.clone()).collect();
     let words = inner.words_for(spec);
-    Ok((steps::plan(spec, fire, entries, &words), empty, shown))
+    let steps = steps::plan(spec, fire, entries, &words);
+    super::forum_posts::record_sizes(spec, &order, &steps, &mut shown);
+    Ok((steps, empty, shown))
 }
 
 /// Records a failed delivery; a gone or forbidden channel also pauses the digest. Either

@@ -9,7 +9,9 @@
 //!
 //! Messages are edited where they live: in the thread a forum post or an existing-thread
 //! digest posted into (recorded with what they show), through the webhook that posted them.
-//! Posts per briefing are left alone: each lives in its own thread.
+//! A digest posting one forum post per briefing has each briefing's correction rendered on
+//! its own and edited into that briefing's post (`forum_posts` finds it); a post whose
+//! briefing did not change is left as it is.
 //!
 //! A correction never pings: edits allow no mentions, whatever the digest's role.
 //! When the corrected delivery needs more messages than were posted, the posted ones carry
@@ -17,10 +19,12 @@
 //! land at the bottom of the channel, away from what it corrects. Messages left over when it
 //! needs fewer keep only the "updated" line.
 
+use super::forum_posts::{per_briefing, posts};
 use super::handle::SchedulerHandle;
 use super::ports::PostError;
 use crate::briefings::{Briefing, Library};
-use crate::digests::{entries_by_id, render_delivery, DigestSpec, ForumPost, Target};
+use crate::digests::{entries_by_id, render_delivery, DigestSpec};
+use crate::locales::Words;
 use crate::render::{limits::CONTENT, truncate, AllowedMentions, DigestEntry, MessagePayload};
 use crate::store::{Shown, ShownBriefing, StoreError};
 use chrono::{DateTime, Utc};
@@ -91,6 +95,7 @@ fn shown(b: &Briefing) -> ShownBriefing {
     ShownBriefing {
         revision: revision(b),
         title: b.title.clone(),
+        messages: None,
     }
 }
 
@@ -99,10 +104,13 @@ fn current(row: &Shown, library: &Library) -> BTreeMap<String, ShownBriefing> {
     row.briefings
         .iter()
         .map(|(id, was)| {
-            let now = library.get(id).map(|b| shown(b)).unwrap_or(ShownBriefing {
+            let mut now = library.get(id).map(|b| shown(b)).unwrap_or(ShownBriefing {
                 revision: String::new(),
                 title: was.title.clone(),
+                messages: None,
             });
+            // A correction keeps the posted messages: each post holds as many as before.
+            now.messages = was.messages;
             (id.clone(), now)
         })
         .collect()
@@ -145,16 +153,6 @@ impl SchedulerHandle {
                 tracing::debug!(digest = %row.digest_key, "digest not scheduled here; its posts are not corrected");
                 continue;
             };
-            // Posts per briefing live in as many threads, which the ledger does not keep
-            // apart: left as posted rather than edited in the wrong place.
-            if let Target::Forum {
-                post: ForumPost::Briefing,
-                ..
-            } = spec.target
-            {
-                tracing::debug!(digest = %spec.name, "posts per briefing are not corrected");
-                continue;
-            }
             let webhook_of = spec.target.identity().map(|_| spec.channel_id);
             let delivery = inner
                 .deps
@@ -162,8 +160,23 @@ impl SchedulerHandle {
                 .delivery(&row.digest_key, row.fire_time)
                 .await?;
             let order = delivery.and_then(|d| d.briefings).unwrap_or_default();
-            let payloads = self.corrected_payloads(&spec, &row, &order, &now_shows, library, now);
-            match edit_all(editor, &row, webhook_of, &payloads).await {
+            let edits = if per_briefing(&spec) {
+                self.post_edits(&spec, &row, &order, &now_shows, library, now, webhook_of)
+            } else {
+                let payloads =
+                    self.corrected_payloads(&spec, &row, &order, &now_shows, library, now);
+                let at = |message_id| PostedAt {
+                    channel_id: row.channel_id,
+                    message_id,
+                    webhook_of,
+                };
+                row.message_ids
+                    .iter()
+                    .map(|m| at(*m))
+                    .zip(payloads)
+                    .collect()
+            };
+            match edit_all(editor, &edits).await {
                 Ok(edited) => {
                     inner
                         .deps
@@ -196,47 +209,127 @@ impl SchedulerHandle {
         let words = self.inner.words_for(spec);
         let entries = entries_by_id(spec, library, order);
         let any_left = !entries.is_empty();
-        let mut payloads = render_delivery(spec, row.fire_time, entries, &words);
-        let updated = words.t(
-            "digest-updated",
-            &[("at", now.timestamp().to_string().into())],
-        );
+        let payloads = render_delivery(spec, row.fire_time, entries, &words);
         let withdrawn: Vec<&str> = order
             .iter()
             .filter_map(|id| now_shows.get(id))
             .filter(|s| s.revision.is_empty())
             .map(|s| s.title.as_str())
             .collect();
-        let mut note = format!("\n-# {updated}");
-        if !withdrawn.is_empty() {
-            let titles = ("titles", withdrawn.join(", ").into());
-            note.push_str(&format!("\n-# {}", words.t("digest-withdrawn", &[titles])));
-        }
-        let first = &mut payloads[0];
-        if !any_left {
-            // Only the heading stays: "nothing new" would misstate what happened.
-            first.content = first.content.lines().next().unwrap_or("").to_string();
-        }
-        first.content = append(&first.content, &note);
         let posted = row.message_ids.len().max(1);
-        if payloads.len() > posted {
-            payloads.truncate(posted);
-            let cut = format!("\n-# {}", words.text("digest-correction-cut"));
-            let last = payloads.last_mut().expect("at least one");
-            last.content = append(&last.content, &cut);
-        }
-        while payloads.len() < posted {
-            payloads.push(MessagePayload::with_content(format!("-# {updated}")));
-        }
-        for p in &mut payloads {
-            // An edit never pings, and Discord takes no nonce on an edit.
-            p.allowed_mentions = AllowedMentions::none();
-            p.nonce = None;
-            p.enforce_nonce = None;
-            p.flags = None;
-        }
-        payloads
+        fitted(&words, payloads, any_left, &withdrawn, posted, now)
     }
+
+    /// For a digest posting one forum post per briefing: each changed briefing rendered on
+    /// its own, as its post was, fitted to that post's messages and edited in its thread.
+    #[allow(clippy::too_many_arguments)]
+    fn post_edits(
+        &self,
+        spec: &DigestSpec,
+        row: &Shown,
+        order: &[String],
+        now_shows: &BTreeMap<String, ShownBriefing>,
+        library: &Library,
+        now: DateTime<Utc>,
+        webhook_of: Option<u64>,
+    ) -> Vec<(PostedAt, MessagePayload)> {
+        let words = self.inner.words_for(spec);
+        let render = |i: usize, id: &str| {
+            // As sent: only the first post carried the role.
+            let mut quiet = spec.clone();
+            if i > 0 {
+                quiet.mention_role = None;
+            }
+            let entries = entries_by_id(&quiet, library, &[id.to_string()]);
+            let any_left = !entries.is_empty();
+            (
+                render_delivery(&quiet, row.fire_time, entries, &words),
+                any_left,
+            )
+        };
+        let size_now = |id: &str| {
+            let i = order.iter().position(|o| o == id).unwrap_or(0);
+            render(i, id).0.len()
+        };
+        let mut edits = Vec::new();
+        for (i, post) in posts(row, order, size_now).into_iter().enumerate() {
+            let (Some(was), Some(is)) = (
+                row.briefings.get(post.briefing),
+                now_shows.get(post.briefing),
+            ) else {
+                continue;
+            };
+            if was == is {
+                continue;
+            }
+            let (payloads, any_left) = render(i, post.briefing);
+            let withdrawn: Vec<&str> = if is.revision.is_empty() {
+                vec![is.title.as_str()]
+            } else {
+                Vec::new()
+            };
+            let payloads = fitted(
+                &words,
+                payloads,
+                any_left,
+                &withdrawn,
+                post.messages.len(),
+                now,
+            );
+            let at = |message_id| PostedAt {
+                channel_id: post.thread,
+                message_id,
+                webhook_of,
+            };
+            edits.extend(post.messages.iter().map(|m| at(*m)).zip(payloads));
+        }
+        edits
+    }
+}
+
+/// A rendered correction as `posted` messages: the "updated" note (and the `withdrawn`
+/// titles) on the first, what does not fit cut with a pointer to `/brief`, messages left over
+/// keeping only the note. `any_left`: whether any briefing is still rendered.
+fn fitted(
+    words: &Words,
+    mut payloads: Vec<MessagePayload>,
+    any_left: bool,
+    withdrawn: &[&str],
+    posted: usize,
+    now: DateTime<Utc>,
+) -> Vec<MessagePayload> {
+    let updated = words.t(
+        "digest-updated",
+        &[("at", now.timestamp().to_string().into())],
+    );
+    let mut note = format!("\n-# {updated}");
+    if !withdrawn.is_empty() {
+        let titles = ("titles", withdrawn.join(", ").into());
+        note.push_str(&format!("\n-# {}", words.t("digest-withdrawn", &[titles])));
+    }
+    let first = &mut payloads[0];
+    if !any_left {
+        // Only the heading stays: "nothing new" would misstate what happened.
+        first.content = first.content.lines().next().unwrap_or("").to_string();
+    }
+    first.content = append(&first.content, &note);
+    if payloads.len() > posted {
+        payloads.truncate(posted);
+        let cut = format!("\n-# {}", words.text("digest-correction-cut"));
+        let last = payloads.last_mut().expect("at least one");
+        last.content = append(&last.content, &cut);
+    }
+    while payloads.len() < posted {
+        payloads.push(MessagePayload::with_content(format!("-# {updated}")));
+    }
+    for p in &mut payloads {
+        // An edit never pings, and Discord takes no nonce on an edit.
+        p.allowed_mentions = AllowedMentions::none();
+        p.nonce = None;
+        p.enforce_nonce = None;
+        p.flags = None;
+    }
+    payloads
 }
 
 /// `text` + `tail`, `text` shortened so the whole stays within a message's content.
@@ -247,23 +340,17 @@ fn append(text: &str, tail: &str) -> String {
         .to_string()
 }
 
-/// Edits each posted message; a message deleted meanwhile (or in a channel the bot lost) is
-/// skipped. Returns how many were edited, or the error that stopped the pass.
+/// Edits each posted message where it lives; a message deleted meanwhile (or in a channel
+/// the bot lost) is skipped. Returns how many were edited, or the error that stopped the pass.
 async fn edit_all(
     editor: &dyn Editor,
-    row: &Shown,
-    webhook_of: Option<u64>,
-    payloads: &[MessagePayload],
+    edits: &[(PostedAt, MessagePayload)],
 ) -> Result<usize, PostError> {
     let mut edited = 0;
-    for (message, payload) in row.message_ids.iter().zip(payloads) {
+    for (at, payload) in edits {
+        let (at, message) = (*at, at.message_id);
         let mut waits = 0;
         loop {
-            let at = PostedAt {
-                channel_id: row.channel_id,
-                message_id: *message,
-                webhook_of,
-            };
             match editor.edit(at, payload).await {
                 Ok(()) => {
                     crate::metrics::message_edit("ok");

@@ -30,6 +30,7 @@ mod deliver;
 mod edit;
 mod error;
 mod follow;
+mod forum_posts;
 mod handle;
 mod memory;
 mod options;

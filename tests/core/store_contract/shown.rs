@@ -12,6 +12,7 @@ fn shown(pairs: &[(&str, &str, &str)]) -> BTreeMap<String, ShownBriefing> {
             let b = ShownBriefing {
                 revision: revision.to_string(),
                 title: title.to_string(),
+                messages: Some(1),
             };
             (id.to_string(), b)
         })
