@@ -1,8 +1,7 @@
 //! Choosing where a digest posts, end to end: `/digest add` with a forum, a webhook and a
-//! thread target through the real binary, `/digest edit` renaming the webhook, refusals naming the option
-//! when the channel does not suit the target or `[schedule] targets` does not offer it, and
-//! `/digest list` showing each target in words,
-//! before and after a restart.
+//! thread target through the real binary, `/digest edit` renaming the webhook, refusals naming
+//! the option when the channel does not suit the target or `[schedule] targets` does not offer
+//! it, and `/digest list` showing each target in words, before and after a restart.
 
 use crate::support::{embeds, shipped_briefings, Bot, BotSpec, WAIT};
 use fake_discord::*;
