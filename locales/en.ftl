@@ -251,6 +251,8 @@ settings-mentions = mentions <@&{ $role }>
 
 # Where a digest posts: `/digest add|edit` target options and `/digest list`.
 target-unknown = `{ $given }` is not a target: choose channel, forum, thread or webhook.
+target-not-allowed = this server's digests do not use `{ $given }`: choose { $allowed }.
+target-default-not-allowed = without it, this channel means `{ $given }`, which this server's digests do not use: set `target` to { $allowed }.
 target-only-with = only applies with `target` { $with }.
 target-thread-and-open = cannot be used with an existing thread: post into that thread, or open a new thread under each message.
 target-thread-missing = `target: thread` needs a thread as `channel`, or `open_thread: True` to open one under each message.

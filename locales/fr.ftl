@@ -341,6 +341,8 @@ settings-mentions = mentionne <@&{ $role }>
 
 # Où un digest publie : options de cible de `/digest add|edit` et `/digest list`.
 target-unknown = `{ $given }` n'est pas une cible : choisissez channel, forum, thread ou webhook.
+target-not-allowed = les digests de ce serveur n'utilisent pas `{ $given }` : choisissez { $allowed }.
+target-default-not-allowed = sans elle, ce salon signifie `{ $given }`, que les digests de ce serveur n'utilisent pas : donnez à `target` la valeur { $allowed }.
 target-only-with = ne s'applique qu'avec `target` { $with }.
 target-thread-and-open = ne va pas avec un fil existant : publiez dans ce fil, ou ouvrez un nouveau fil sous chaque message.
 target-thread-missing = `target: thread` demande un fil comme `channel`, ou `open_thread: True` pour en ouvrir un sous chaque message.

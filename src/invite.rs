@@ -19,7 +19,8 @@ pub const ALERTS: Permissions =
 pub struct Need {
     pub permission: Permissions,
     pub why: &'static str,
-    /// Config digests by name, `/digest add`, alert channels.
+    /// Config digests by name, `/digest add` with the offered targets that need it, alert
+    /// channels.
     pub used_by: Vec<String>,
 }
 
@@ -33,10 +34,10 @@ pub struct Invite {
 }
 
 impl Invite {
-    /// What `config` needs: every config digest's target, every target `/digest add` offers
-    /// (the config cannot restrict them), and the alert channels.
+    /// What `config` needs: every config digest's target, the targets `/digest add` offers
+    /// (`[schedule] targets`), and the alert channels.
     pub fn for_config(config: &Config) -> Invite {
-        let mut users: Vec<(Permissions, String)> = config
+        let digests: Vec<(Permissions, String)> = config
             .digests
             .iter()
             .map(|d| {
@@ -47,24 +48,39 @@ impl Invite {
                 )
             })
             .collect();
-        users.push((runtime_digests(), "/digest add".to_string()));
-        if config.guilds.iter().any(|g| g.alert_channel_id.is_some()) {
-            users.push((ALERTS, "alert channels".to_string()));
-        }
-        let permissions = users
+        let offered = &config.schedule.targets;
+        let alerts = config.guilds.iter().any(|g| g.alert_channel_id.is_some());
+        let permissions = digests
             .iter()
-            .fold(Permissions::empty(), |all, (p, _)| all | *p);
+            .map(|(p, _)| *p)
+            .chain([runtime_digests(offered)])
+            .chain(alerts.then_some(ALERTS))
+            .fold(Permissions::empty(), |all, p| all | p);
         let needs = permissions
             .each()
             .into_iter()
-            .map(|permission| Need {
-                permission,
-                why: why(permission),
-                used_by: users
+            .map(|permission| {
+                let mut used_by: Vec<String> = digests
                     .iter()
                     .filter(|(p, _)| p.contains(permission))
                     .map(|(_, user)| user.clone())
-                    .collect(),
+                    .collect();
+                let kinds: Vec<&str> = offered
+                    .iter()
+                    .filter(|k| offered_permissions(**k).contains(permission))
+                    .map(|k| k.as_str())
+                    .collect();
+                if !kinds.is_empty() {
+                    used_by.push(format!("/digest add ({})", kinds.join(", ")));
+                }
+                if alerts && ALERTS.contains(permission) {
+                    used_by.push("alert channels".to_string());
+                }
+                Need {
+                    permission,
+                    why: why(permission),
+                    used_by,
+                }
             })
             .collect();
         let mentioning = config
@@ -86,11 +102,20 @@ impl Invite {
     }
 }
 
-/// Every target a moderator may choose with `/digest add`.
-pub fn runtime_digests() -> Permissions {
-    TargetKind::ALL
-        .into_iter()
-        .fold(Permissions::empty(), |all, kind| all | kind.permissions())
+/// What digests a moderator adds with `/digest add` may need, choosing among `offered`.
+pub fn runtime_digests(offered: &[TargetKind]) -> Permissions {
+    offered.iter().fold(Permissions::empty(), |all, kind| {
+        all | offered_permissions(*kind)
+    })
+}
+
+/// A kind's permissions, as any of its options may need them: a moderator may give a forum
+/// digest a `username`, which posts through a webhook.
+fn offered_permissions(kind: TargetKind) -> Permissions {
+    match kind {
+        TargetKind::Forum => kind.permissions() | Permissions::MANAGE_WEBHOOKS,
+        _ => kind.permissions(),
+    }
 }
 
 /// Discord's authorize URL for the bot with `permissions`.
@@ -168,15 +193,28 @@ mod tests {
             | P::READ_MESSAGE_HISTORY
             | P::MANAGE_WEBHOOKS;
         assert_eq!(invite.permissions, expected);
-        assert_eq!(invite.permissions, runtime_digests());
+        assert_eq!(invite.permissions, runtime_digests(&TargetKind::ALL));
         // Never more: no administrator, no @everyone pings, no command permission.
         for never in [P::ADMINISTRATOR, P::MENTION_EVERYONE, P::MANAGE_CHANNELS] {
             assert!(!invite.permissions.contains(never), "{never}");
         }
         for n in &invite.needs {
-            assert_eq!(n.used_by, ["/digest add"], "{}", n.permission);
+            assert_eq!(n.used_by.len(), 1, "{}", n.permission);
+            assert!(
+                n.used_by[0].starts_with("/digest add ("),
+                "{}",
+                n.permission
+            );
             assert!(!n.why.is_empty(), "{} has no reason", n.permission);
         }
+        let users = |p| need(&invite, p).unwrap().used_by.clone();
+        assert_eq!(
+            users(P::VIEW_CHANNEL),
+            ["/digest add (channel, forum, thread, webhook)"]
+        );
+        // A forum digest given a username posts through a webhook.
+        assert_eq!(users(P::MANAGE_WEBHOOKS), ["/digest add (forum, webhook)"]);
+        assert_eq!(users(P::CREATE_PUBLIC_THREADS), ["/digest add (thread)"]);
         assert!(invite.url(42).ends_with(&format!(
             "client_id=42&scope=bot+applications.commands&permissions={}",
             expected.bits()
@@ -197,11 +235,11 @@ mod tests {
         };
         assert_eq!(
             users(Permissions::MANAGE_WEBHOOKS),
-            ["digest `hook` (webhook)", "/digest add"]
+            ["digest `hook` (webhook)", "/digest add (forum, webhook)"]
         );
         assert_eq!(
             users(Permissions::CREATE_PUBLIC_THREADS),
-            ["digest `under` (thread)", "/digest add"]
+            ["digest `under` (thread)", "/digest add (thread)"]
         );
         assert_eq!(
             users(Permissions::VIEW_CHANNEL),
@@ -209,7 +247,7 @@ mod tests {
                 "digest `plain` (channel)",
                 "digest `hook` (webhook)",
                 "digest `under` (thread)",
-                "/digest add"
+                "/digest add (channel, forum, thread, webhook)"
             ]
         );
         // Channel digests carry a nonce: no history lookups.
@@ -237,5 +275,54 @@ mod tests {
         );
         assert_eq!(invite.mentioning, ["digest `ping`"]);
         assert!(!invite.permissions.contains(Permissions::MENTION_EVERYONE));
+    }
+
+    #[test]
+    fn channel_digests_and_only_channel_offered_ask_to_see_send_and_embed_only() {
+        let c = config(
+            "[schedule]\ntargets = [\"channel\"]\n\
+             [[guild]]\nid = 7\nalert_channel_id = 8\n\
+             [[digest]]\nname = \"morning\"\nchannel_id = 1\nschedule = \"@daily\"\n",
+        );
+        let invite = Invite::for_config(&c);
+        use Permissions as P;
+        let expected = P::VIEW_CHANNEL | P::SEND_MESSAGES | P::EMBED_LINKS;
+        assert_eq!(invite.permissions, expected);
+        assert_eq!(
+            need(&invite, P::SEND_MESSAGES).unwrap().used_by,
+            [
+                "digest `morning` (channel)",
+                "/digest add (channel)",
+                "alert channels"
+            ]
+        );
+        assert_eq!(
+            need(&invite, P::EMBED_LINKS).unwrap().used_by,
+            ["digest `morning` (channel)", "/digest add (channel)"]
+        );
+        assert!(invite
+            .url(42)
+            .ends_with(&format!("permissions={}", expected.bits())));
+    }
+
+    #[test]
+    fn config_digests_keep_their_needs_when_digest_add_does_not_offer_their_target() {
+        let mut c = with_targets(&[("hook", Target::Webhook(Identity::default()))]);
+        c.schedule.targets = vec![TargetKind::Channel];
+        let invite = Invite::for_config(&c);
+        use Permissions as P;
+        assert_eq!(
+            need(&invite, P::MANAGE_WEBHOOKS).unwrap().used_by,
+            ["digest `hook` (webhook)"]
+        );
+        assert!(need(&invite, P::CREATE_PUBLIC_THREADS).is_none());
+        assert!(need(&invite, P::SEND_MESSAGES_IN_THREADS).is_none());
+        // Offering threads adds what they need, named as `/digest add`'s.
+        c.schedule.targets = vec![TargetKind::Channel, TargetKind::Thread];
+        let invite = Invite::for_config(&c);
+        assert_eq!(
+            need(&invite, P::CREATE_PUBLIC_THREADS).unwrap().used_by,
+            ["/digest add (thread)"]
+        );
     }
 }

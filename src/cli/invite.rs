@@ -5,6 +5,7 @@
 
 use super::{load_config, ConfigArg, Outcome};
 use crate::config::Config;
+use crate::digests::TargetKind;
 use crate::discord::{Rest, RetryPolicy};
 use crate::invite::Invite;
 use crate::permissions::Permissions;
@@ -44,11 +45,7 @@ pub fn run(args: &InviteArgs, out: &mut dyn Write) -> anyhow::Result<Outcome> {
             need.used_by.join(", ")
         )?;
     }
-    writeln!(
-        out,
-        "Digests made with /digest add may use any target (the config does not restrict them), \
-         so every target's permissions are asked for."
-    )?;
+    writeln!(out, "{}", runtime_note(&config.schedule.targets))?;
     writeln!(
         out,
         "Member answers (slash commands) need no channel permission."
@@ -66,6 +63,21 @@ pub fn run(args: &InviteArgs, out: &mut dyn Write) -> anyhow::Result<Outcome> {
          permission in the digest's channel."
     )?;
     Ok(Outcome::Ok)
+}
+
+/// What `/digest add` may choose, so the admin knows why its targets' permissions are asked.
+fn runtime_note(offered: &[TargetKind]) -> String {
+    if offered.len() == TargetKind::ALL.len() {
+        return "Digests made with /digest add may use any target (`[schedule] targets` does not \
+                restrict them), so every target's permissions are asked for."
+            .to_string();
+    }
+    let names: Vec<&str> = offered.iter().map(|k| k.as_str()).collect();
+    format!(
+        "Digests made with /digest add may use only {} (`[schedule] targets`), so only what \
+         those need is asked for; other targets are refused.",
+        names.join(", ")
+    )
 }
 
 /// The application id, asked of Discord with the bot token.

@@ -16,6 +16,8 @@ mod validate;
 #[cfg(test)]
 mod feeds_tests;
 #[cfg(test)]
+mod schedule_targets_tests;
+#[cfg(test)]
 mod storage_tests;
 #[cfg(test)]
 mod target_tests;
@@ -24,6 +26,7 @@ mod tests;
 
 use crate::briefings::{SectionCatalog, SectionKey};
 use crate::digests::schedule::Schedule;
+use crate::digests::TargetKind;
 use crate::locales::Locales;
 use chrono_tz::Tz;
 use std::fmt;
@@ -140,6 +143,10 @@ pub struct ScheduleConfig {
     pub grace: Duration,
     /// How long after a digest post a changed briefing still edits it; zero turns it off.
     pub edit_window: Duration,
+    /// The targets moderators may choose with `/digest add` and `/digest edit`, in
+    /// [`TargetKind::ALL`]'s order; never empty. `briefbot invite` asks only for what these
+    /// (and the config's own digests) need.
+    pub targets: Vec<TargetKind>,
 }
 
 /// What to deliver for fire times missed while the bot was down (within `grace`).

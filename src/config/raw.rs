@@ -83,6 +83,8 @@ pub(super) struct RawSchedule {
     pub catch_up: Option<Text>,
     pub grace: Option<Text>,
     pub edit_window: Option<Text>,
+    /// The targets `/digest add` and `/digest edit` offer.
+    pub targets: Option<Spanned<Vec<Text>>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -51,11 +51,13 @@ pub(super) fn validate(raw: RawConfig, text: &str, path: &Path) -> Result<Config
     let catch_up = c.choice(s.catch_up.as_ref(), "catch_up");
     let grace = s.grace.as_ref().and_then(|g| c.duration(g));
     let edit_window = s.edit_window.as_ref().and_then(|g| c.duration(g));
+    let targets = s.targets.as_ref().map(|t| c.targets(t));
     let schedule = ScheduleConfig {
         default_timezone: default_timezone.unwrap_or(Tz::UTC),
         catch_up: catch_up.unwrap_or(CatchUp::Once),
         grace: grace.unwrap_or(GRACE),
         edit_window: edit_window.unwrap_or(EDIT_WINDOW),
+        targets: targets.unwrap_or_else(|| TargetKind::ALL.to_vec()),
     };
     let sections = c.sections(&raw.sections);
     let guilds = c.guilds(&raw.guild);
@@ -367,6 +369,41 @@ impl Checker<'_> {
         }
         self.report(&raw.span(), message);
         None
+    }
+
+    /// `[schedule] targets`: known target names, at least one (an empty list would leave
+    /// `/digest add` nothing to offer, which is surely not what was meant).
+    fn targets(&mut self, raw: &Spanned<Vec<Text>>) -> Vec<TargetKind> {
+        let names: Vec<&str> = TargetKind::ALL.iter().map(|k| k.as_str()).collect();
+        if raw.get_ref().is_empty() {
+            let message = format!(
+                "`targets` must name at least one of {}; to let moderators choose any, \
+                 remove the key",
+                quoted_list(&names)
+            );
+            self.report(&raw.span(), message);
+        }
+        let mut kinds = Vec::new();
+        for name in raw.get_ref() {
+            let value = name.get_ref();
+            match TargetKind::ALL.into_iter().find(|k| k.as_str() == value) {
+                Some(kind) => kinds.push(kind),
+                None => {
+                    let mut message = format!(
+                        "`targets` names `{value}`, which is not a target: use {}",
+                        quoted_list(&names)
+                    );
+                    if let Some(best) = did_you_mean(value, names.iter().copied()) {
+                        message.push_str(&format!(" (did you mean `{best}`?)"));
+                    }
+                    self.report(&name.span(), message);
+                }
+            }
+        }
+        TargetKind::ALL
+            .into_iter()
+            .filter(|k| kinds.contains(k))
+            .collect()
     }
 
     pub(super) fn count(

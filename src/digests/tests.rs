@@ -221,6 +221,7 @@ fn specs_from_config_and_from_store_rows() {
         catch_up: CatchUp::All,
         grace: Duration::from_secs(60),
         edit_window: std::time::Duration::ZERO,
+        targets: crate::digests::TargetKind::ALL.to_vec(),
     };
     let s = DigestSpec::from_row(&row, &defaults).unwrap();
     assert_eq!(s.key, "g:9:news");

@@ -1,7 +1,7 @@
 //! Choosing where a digest posts, end to end: `/digest add` with a forum, a webhook and a
-//! thread target through the real binary, `/digest edit` renaming the webhook, refusals naming the option
-//! when the channel does not suit the target, and `/digest list` showing each target in words,
-//! before and after a restart.
+//! thread target through the real binary, `/digest edit` renaming the webhook, refusals naming
+//! the option when the channel does not suit the target or `[schedule] targets` does not offer
+//! it, and `/digest list` showing each target in words, before and after a restart.
 
 use crate::support::{embeds, shipped_briefings, Bot, BotSpec, WAIT};
 use fake_discord::*;
@@ -254,4 +254,48 @@ async fn a_target_the_bot_may_not_deliver_is_refused_naming_the_permission() {
     let text = private_text(&fake, hooked().send().await).await;
     assert!(text.contains("hooked"), "{text}");
     assert_eq!(listed(&fake).await.len(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_the_targets_the_config_offers_may_be_chosen() {
+    let fake = FakeDiscord::start_with(with_forum()).await;
+    let spec = BotSpec {
+        extra_config: "[schedule]\ntargets = [\"webhook\"]\n".into(),
+        ..spec()
+    };
+    let bot = Bot::launch(&fake, spec);
+    registered(&fake, &bot).await;
+    // No target in a text channel means `channel`, which is not offered: say what to pick.
+    let text = private_text(&fake, add(&fake, "plain", CHANNEL_ID).send().await).await;
+    assert_eq!(
+        text,
+        "`target`: without it, this channel means `channel`, which this server's digests do not \
+         use: set `target` to `webhook`."
+    );
+    let forum = add(&fake, "posts", FORUM_ID).option("target", FORUM);
+    let text = private_text(&fake, forum.send().await).await;
+    assert_eq!(
+        text,
+        "`target`: this server's digests do not use `forum`: choose `webhook`."
+    );
+    assert!(listed(&fake).await.is_empty(), "nothing was stored");
+
+    let hooked = add(&fake, "hooked", CHANNEL_ID).option("target", WEBHOOK);
+    let text = private_text(&fake, hooked.send().await).await;
+    assert!(text.starts_with("Digest `hooked` created"), "{text}");
+    // An edit may not move it to a target that is not offered either.
+    let ix = fake
+        .command("digest edit")
+        .user(MODERATOR_USER_ID)
+        .option("name", "hooked")
+        .option("target", 0)
+        .send()
+        .await;
+    let text = private_text(&fake, ix).await;
+    assert_eq!(
+        text,
+        "`target`: this server's digests do not use `channel`: choose `webhook`."
+    );
+    let fields = listed(&fake).await;
+    assert!(line_of(&fields, "hooked").contains("webhook"), "{fields:?}");
 }

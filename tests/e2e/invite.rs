@@ -3,6 +3,7 @@
 //! `briefbot check` says when it could not look at the bot's permissions.
 
 use crate::support::{Bot, BotSpec, WAIT};
+use briefbot::digests::TargetKind;
 use briefbot::invite::runtime_digests;
 use fake_discord::{FakeConfig, FakeDiscord, APPLICATION_ID};
 use std::path::{Path, PathBuf};
@@ -52,7 +53,7 @@ fn invite_url(application_id: u64) -> String {
     format!(
         "https://discord.com/oauth2/authorize?client_id={application_id}\
          &scope=bot+applications.commands&permissions={}",
-        runtime_digests().bits()
+        runtime_digests(&TargetKind::ALL).bits()
     )
 }
 
@@ -68,10 +69,10 @@ async fn invite_prints_the_url_and_each_permission_with_its_reason_without_netwo
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert_eq!(run.stdout.lines().next(), Some(invite_url(42).as_str()));
     for expected in [
-        "  View Channels — the bot must see a channel to post in it. Needed by: digest `morning` (channel), /digest add.",
+        "  View Channels — the bot must see a channel to post in it. Needed by: digest `morning` (channel), /digest add (channel, forum, thread, webhook).",
         "  Manage Webhooks — digests with target = \"webhook\"",
         "  Read Message History — forum, thread and webhook digests",
-        "Digests made with /digest add may use any target (the config does not restrict them)",
+        "Digests made with /digest add may use any target (`[schedule] targets` does not restrict them)",
         "Member answers (slash commands) need no channel permission.",
         "Not asked: Mention @everyone, @here, and All Roles.",
     ] {
@@ -83,7 +84,10 @@ async fn invite_prints_the_url_and_each_permission_with_its_reason_without_netwo
         .lines()
         .find(|l| l.contains("Manage Webhooks —"))
         .unwrap();
-    assert!(webhooks.ends_with("Needed by: /digest add."), "{webhooks}");
+    assert!(
+        webhooks.ends_with("Needed by: /digest add (forum, webhook)."),
+        "{webhooks}"
+    );
 
     // The id in the config serves as well; the flag wins over it.
     let (_dir, path) = workspace(&format!("{NOWHERE}application_id = \"77\"\n"));
@@ -101,6 +105,45 @@ async fn invite_prints_the_url_and_each_permission_with_its_reason_without_netwo
         "{}",
         run.stderr
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invite_asks_only_for_the_targets_digest_add_offers_and_the_config_uses() {
+    let (_dir, path) = workspace(&format!(
+        "{NOWHERE}[schedule]\ntargets = [\"channel\"]\n\
+         [[guild]]\nid = 7\nalert_channel_id = 8\n\
+         [[digest]]\nname = \"morning\"\nchannel_id = 5\nschedule = \"@daily\"\n"
+    ));
+    let run = briefbot(&path, &["invite", "--application-id", "42"], &[]).await;
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    // View Channel (1024) + Send Messages (2048) + Embed Links (16384).
+    assert_eq!(
+        run.stdout.lines().next(),
+        Some(
+            "https://discord.com/oauth2/authorize?client_id=42\
+             &scope=bot+applications.commands&permissions=19456"
+        ),
+        "{}",
+        run.stdout
+    );
+    let asked: Vec<&str> = run.stdout.lines().filter(|l| l.contains(" — ")).collect();
+    assert_eq!(asked.len(), 3, "{}", run.stdout);
+    for expected in [
+        "  Send Messages — channel digests, forum posts and open_thread digests' messages are \
+         posted as the bot itself; so are alerts. Needed by: digest `morning` (channel), \
+         /digest add (channel), alert channels.",
+        "Digests made with /digest add may use only channel (`[schedule] targets`), so only \
+         what those need is asked for; other targets are refused.",
+    ] {
+        assert!(
+            run.stdout.contains(expected),
+            "no `{expected}` in\n{}",
+            run.stdout
+        );
+    }
+    for absent in ["Manage Webhooks", "Read Message History", "Threads"] {
+        assert!(!run.stdout.contains(absent), "{absent} in\n{}", run.stdout);
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -7,7 +7,7 @@ use crate::answer::{Tag, UserError};
 use crate::briefings::SectionCatalog;
 use crate::config::{WhenEmpty, MAX_BRIEFINGS};
 use crate::digests::schedule::{parse_timezone, Schedule};
-use crate::digests::{DigestSpec, TargetOptions};
+use crate::digests::{DigestSpec, TargetKind, TargetOptions};
 use crate::locales::Words;
 use crate::store::NewDigest;
 use chrono::{DateTime, Utc};
@@ -116,6 +116,7 @@ pub fn apply_edit(
     current: &NewDigest,
     edit: &EditOptions<'_>,
     catalog: &SectionCatalog,
+    allowed: &[TargetKind],
     now: DateTime<Utc>,
 ) -> Result<NewDigest, UserError> {
     let given = edit.schedule.is_some()
@@ -169,7 +170,7 @@ pub fn apply_edit(
         next.max_briefings = check_max_briefings(words, n)?;
     }
     if let Some(target) = &edit.target {
-        next.target = super::edit_target(words, &current.target, target)?;
+        next.target = super::edit_target(words, &current.target, target, allowed)?;
     }
     next.silent = edit.silent.unwrap_or(next.silent);
     next.only_new = edit.only_new.unwrap_or(next.only_new);

@@ -40,6 +40,7 @@ fn edit_of(edit: EditOptions<'_>) -> Result<NewDigest, String> {
         &morning(),
         &edit,
         &SectionCatalog::default(),
+        &crate::digests::TargetKind::ALL,
         at(NOW),
     )
     .map_err(|e| e.0)
@@ -140,6 +141,7 @@ fn spec_of(d: NewDigest) -> DigestSpec {
         catch_up: CatchUp::Once,
         grace: Duration::from_secs(3600),
         edit_window: std::time::Duration::ZERO,
+        targets: crate::digests::TargetKind::ALL.to_vec(),
     };
     DigestSpec::from_row(&row, &defaults).unwrap()
 }

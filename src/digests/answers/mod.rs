@@ -19,7 +19,7 @@ pub use replies::{
     added_text, duplicate_name, explain_refusal, fire_line, label_preview, list_payload,
     marked_name, no_such_digest, paused_text, removed_text, resumed_text, send_now_text,
 };
-pub use target::{edit_target, place_target, target_refusal, target_text};
+pub use target::{check_allowed, edit_target, place_target, target_refusal, target_text};
 
 use crate::answer::{echo, UserError};
 use crate::briefings::SectionCatalog;

@@ -67,16 +67,48 @@ pub fn target_refusal(words: &Words, e: &TargetError) -> UserError {
     named(words, option, UserError::new(reason))
 }
 
+/// A target of a kind `allowed` (`[schedule] targets`) does not offer is refused, naming
+/// `target` and the allowed ones. Discord's choices are the same for every server, so this
+/// refusal is what keeps digests to the targets the invite asked permissions for.
+/// `chosen` says whether the member named the target or it was the channel's default.
+pub fn check_allowed(
+    words: &Words,
+    kind: TargetKind,
+    chosen: bool,
+    allowed: &[TargetKind],
+) -> Result<(), UserError> {
+    if allowed.contains(&kind) {
+        return Ok(());
+    }
+    let names: Vec<String> = allowed
+        .iter()
+        .map(|k| format!("`{}`", k.as_str()))
+        .collect();
+    let or = format!(" {} ", words.text("settings-or"));
+    let args = [
+        ("given", kind.as_str().into()),
+        ("allowed", names.join(&or).into()),
+    ];
+    let key = if chosen {
+        "target-not-allowed"
+    } else {
+        "target-default-not-allowed"
+    };
+    Err(named(words, "target", UserError::new(words.t(key, &args))))
+}
+
 /// The target of a new digest in `channel`, and the channel that holds its messages (a thread's
 /// parent, every other channel itself). Without `target`, a forum channel means forum posts and
 /// a thread means posting into it. `facts` is what Discord says of `channel`, already checked
-/// to be a channel of the guild.
+/// to be a channel of the guild; `allowed` is `[schedule] targets`.
 pub fn place_target(
     words: &Words,
     mut options: TargetOptions,
     channel: u64,
     facts: &ChannelFacts,
+    allowed: &[TargetKind],
 ) -> Result<(u64, Target), UserError> {
+    let chosen = options.target.is_some();
     let refuse = |key: &str| {
         let args = [("channel", channel.to_string().into())];
         Err(named(words, "channel", UserError::new(words.t(key, &args))))
@@ -89,6 +121,13 @@ pub fn place_target(
         }
     }
     let kind = options.target.as_deref().and_then(TargetKind::parse);
+    // Before the channel's fit: a target that is not offered is the answer, whatever channel.
+    match (&options.target, kind) {
+        (None, _) => check_allowed(words, TargetKind::Channel, chosen, allowed)?,
+        (Some(_), Some(kind)) => check_allowed(words, kind, chosen, allowed)?,
+        // An unknown name is `build`'s refusal.
+        (Some(_), None) => {}
+    }
     let existing_thread = kind == Some(TargetKind::Thread) && options.open_thread != Some(true);
     let mut holder = channel;
     if existing_thread {
@@ -116,11 +155,13 @@ pub fn place_target(
 /// The target after `/digest edit`: `given` over the current target's options (all of them
 /// replaced when `target` names another kind). The digest keeps its channel, so a change that
 /// needs another kind of channel (to or from a forum, into a thread it does not know) is
-/// refused: that is a new digest.
+/// refused: that is a new digest. A kind `allowed` does not offer is refused too, also when
+/// only its options change.
 pub fn edit_target(
     words: &Words,
     current: &Target,
     given: &TargetOptions,
+    allowed: &[TargetKind],
 ) -> Result<Target, UserError> {
     let now = current.kind();
     let kind = match given.target.as_deref() {
@@ -133,6 +174,7 @@ pub fn edit_target(
             target_refusal(words, &e.build().expect_err("an unknown target"))
         })?,
     };
+    check_allowed(words, kind, given.target.is_some(), allowed)?;
     let mut merged = if kind == now {
         options_of(current)
     } else {

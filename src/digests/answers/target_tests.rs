@@ -31,10 +31,12 @@ fn target(kind: &str) -> TargetOptions {
 const TEXT: u64 = GUILD_TEXT;
 const FORUM: u64 = GUILD_FORUM;
 const THREAD: u64 = PUBLIC_THREAD;
+const ALL: [TargetKind; 4] = TargetKind::ALL;
 
 #[test]
 fn each_target_in_the_channel_that_suits_it() {
-    let placed = |o: TargetOptions, kind, parent| place_target(&en(), o, 5, &facts(kind, parent));
+    let placed =
+        |o: TargetOptions, kind, parent| place_target(&en(), o, 5, &facts(kind, parent), &ALL);
     assert_eq!(
         placed(target("channel"), TEXT, None),
         Ok((5, Target::Channel))
@@ -72,12 +74,24 @@ fn each_target_in_the_channel_that_suits_it() {
 #[test]
 fn a_thread_is_stored_as_its_parent_channel_and_the_thread() {
     let existing = Target::Thread(ThreadTarget::Existing { thread_id: 5 });
-    let placed = place_target(&en(), target("thread"), 5, &facts(THREAD, Some(9)));
+    let placed = place_target(&en(), target("thread"), 5, &facts(THREAD, Some(9)), &ALL);
     assert_eq!(placed, Ok((9, existing.clone())));
     // Picking a thread (or a forum) with no target means posting there.
-    let placed = place_target(&en(), TargetOptions::default(), 5, &facts(THREAD, Some(9)));
+    let placed = place_target(
+        &en(),
+        TargetOptions::default(),
+        5,
+        &facts(THREAD, Some(9)),
+        &ALL,
+    );
     assert_eq!(placed, Ok((9, existing)));
-    let placed = place_target(&en(), TargetOptions::default(), 5, &facts(FORUM, None));
+    let placed = place_target(
+        &en(),
+        TargetOptions::default(),
+        5,
+        &facts(FORUM, None),
+        &ALL,
+    );
     assert!(
         matches!(placed, Ok((5, Target::Forum { .. }))),
         "{placed:?}"
@@ -87,7 +101,7 @@ fn a_thread_is_stored_as_its_parent_channel_and_the_thread() {
 #[test]
 fn a_channel_that_does_not_suit_the_target_is_refused_naming_channel() {
     let refused = |o: TargetOptions, kind| {
-        place_target(&en(), o, 5, &facts(kind, Some(9)))
+        place_target(&en(), o, 5, &facts(kind, Some(9)), &ALL)
             .unwrap_err()
             .0
     };
@@ -122,7 +136,7 @@ fn a_channel_that_does_not_suit_the_target_is_refused_naming_channel() {
         let text = refused(o.clone(), FORUM);
         assert!(text.starts_with("`channel`: <#5>"), "{o:?}: {text}");
     }
-    let orphan = place_target(&en(), target("thread"), 5, &facts(THREAD, None));
+    let orphan = place_target(&en(), target("thread"), 5, &facts(THREAD, None), &ALL);
     assert!(orphan.unwrap_err().0.contains("did not say which channel"));
 }
 
@@ -221,7 +235,7 @@ fn every_target_in_words() {
 
 #[test]
 fn an_edit_changes_the_target_within_its_channel() {
-    let edit = |current: &Target, o: TargetOptions| edit_target(&en(), current, &o);
+    let edit = |current: &Target, o: TargetOptions| edit_target(&en(), current, &o, &ALL);
     let hook = options(|o| {
         o.target = Some("webhook".into());
         o.username = Some("Sahel Brief".into());
@@ -264,13 +278,18 @@ fn an_edit_that_needs_another_channel_or_breaks_a_rule_is_refused() {
         (forum.clone(), target("webhook")),
         (Target::Channel, target("thread")),
     ] {
-        let refused = edit_target(&en(), &current, &o).unwrap_err().0;
+        let refused = edit_target(&en(), &current, &o, &ALL).unwrap_err().0;
         assert!(
             refused.starts_with(needs_add),
             "{current:?} {o:?}: {refused}"
         );
     }
-    let refused = edit_target(&en(), &forum, &options(|o| o.open_thread = Some(true)));
+    let refused = edit_target(
+        &en(),
+        &forum,
+        &options(|o| o.open_thread = Some(true)),
+        &ALL,
+    );
     assert_eq!(
         refused.unwrap_err().0,
         "`open_thread`: only applies with `target` `thread`."
@@ -279,9 +298,82 @@ fn an_edit_that_needs_another_channel_or_breaks_a_rule_is_refused() {
         &en(),
         &Target::Webhook(Identity::default()),
         &options(|o| o.username = Some("discord bot".into())),
+        &ALL,
     );
     assert!(refused
         .unwrap_err()
         .0
         .starts_with("`username`: Discord refuses"));
+}
+
+#[test]
+fn a_target_the_config_does_not_offer_is_refused_naming_target_and_the_allowed_ones() {
+    let only = [TargetKind::Channel, TargetKind::Forum];
+    let refused = place_target(&en(), target("webhook"), 5, &facts(TEXT, None), &only);
+    assert_eq!(
+        refused.unwrap_err().0,
+        "`target`: this server's digests do not use `webhook`: choose `channel` or `forum`."
+    );
+    let refused = place_target(&fr(), target("thread"), 5, &facts(TEXT, None), &only);
+    assert_eq!(
+        refused.unwrap_err().0,
+        "`target` : les digests de ce serveur n'utilisent pas `thread` : choisissez `channel` ou `forum`."
+    );
+    // What is offered still goes through.
+    let placed = place_target(&en(), target("channel"), 5, &facts(TEXT, None), &only);
+    assert_eq!(placed, Ok((5, Target::Channel)));
+}
+
+#[test]
+fn without_target_the_channel_default_is_refused_when_not_offered_saying_what_to_pick() {
+    let hooks = [TargetKind::Webhook];
+    let refused = place_target(
+        &en(),
+        TargetOptions::default(),
+        5,
+        &facts(TEXT, None),
+        &hooks,
+    );
+    assert_eq!(
+        refused.unwrap_err().0,
+        "`target`: without it, this channel means `channel`, which this server's digests do not \
+         use: set `target` to `webhook`."
+    );
+    let refused = place_target(
+        &fr(),
+        TargetOptions::default(),
+        5,
+        &facts(TEXT, None),
+        &hooks,
+    );
+    assert!(refused
+        .unwrap_err()
+        .0
+        .contains("donnez à `target` la valeur `webhook`"));
+    // A thread picked without a target means posting into it: refused too when not offered.
+    let refused = place_target(
+        &en(),
+        TargetOptions::default(),
+        5,
+        &facts(THREAD, Some(9)),
+        &hooks,
+    );
+    assert!(refused.unwrap_err().0.contains("means `thread`"));
+}
+
+#[test]
+fn an_edit_to_a_target_not_offered_is_refused_and_other_options_of_the_current_one_too() {
+    let channel_only = [TargetKind::Channel];
+    let refused = edit_target(&en(), &Target::Channel, &target("webhook"), &channel_only);
+    assert_eq!(
+        refused.unwrap_err().0,
+        "`target`: this server's digests do not use `webhook`: choose `channel`."
+    );
+    let hook = Target::Webhook(Identity::default());
+    let renamed = options(|o| o.username = Some("Sahel Brief".into()));
+    assert!(edit_target(&en(), &hook, &renamed, &channel_only).is_err());
+    assert_eq!(
+        edit_target(&en(), &hook, &target("channel"), &channel_only),
+        Ok(Target::Channel)
+    );
 }

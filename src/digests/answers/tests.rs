@@ -52,6 +52,7 @@ fn spec(name: &str, schedule: &str, config: bool) -> Arc<DigestSpec> {
         catch_up: CatchUp::Once,
         grace: Duration::from_secs(3600),
         edit_window: std::time::Duration::ZERO,
+        targets: crate::digests::TargetKind::ALL.to_vec(),
     };
     let mut spec = DigestSpec::from_row(&row, &defaults).unwrap();
     if config {

@@ -118,6 +118,7 @@ pub async fn edit(
             &stored.digest,
             &options,
             &config.sections,
+            &config.schedule.targets,
             Utc::now(),
         )?;
         if edited.target != stored.digest.target {

@@ -191,7 +191,8 @@ pub async fn add(
         let facts = channel_facts(data, &words, channel).await?;
         let facts = answers::check_channel(&words, channel, facts.as_ref(), guild)?;
         // `channel` becomes the one that holds the messages: a thread's parent.
-        let (channel, target) = answers::place_target(&words, target, channel, facts)?;
+        let (channel, target) =
+            answers::place_target(&words, target, channel, facts, &config.schedule.targets)?;
         check_permissions(data, &words, channel, &target).await?;
         let new = NewDigest {
             guild_id: guild,
