@@ -212,9 +212,16 @@ fn clearing_a_webhooks_name_or_avatar_gives_back_the_webhooks_own() {
             ..EditOptions::default()
         };
         let catalog = SectionCatalog::default();
-        apply_edit(&en(), &current, &edit, &catalog, at(NOW))
-            .unwrap()
-            .target
+        apply_edit(
+            &en(),
+            &current,
+            &edit,
+            &catalog,
+            &crate::digests::TargetKind::ALL,
+            at(NOW),
+        )
+        .unwrap()
+        .target
     };
     let hook = clear(Target::Webhook(sahel.clone()), Clear::Username);
     let avatar_only = Identity {
