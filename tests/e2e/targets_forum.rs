@@ -327,6 +327,35 @@ mod crash {
         assert_eq!(statuses(&sent), expected);
     }
 
+    /// No crash: the post is made but its answer is held past the bot's request timeout (15 s).
+    /// The same process then looks before sending again, finds the post, and sends no second.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_forum_post_whose_answer_never_came_is_found_not_posted_again() {
+        let fake = FakeDiscord::start_with(guild()).await;
+        let route = format!("/channels/{FORUM}/threads");
+        fake.stall_after_create("POST", &route, 1, Duration::from_secs(20));
+        let config = digest("late", FORUM, "target = \"forum\"\ncatch_up = \"skip\"");
+        let bot = Bot::launch(&fake, spec(&config));
+        let held = fake.wait_for(|r| r.is("POST", &route), FIRST_POST).await;
+        let held = held.unwrap_or_else(|e| panic!("{e:?}\n{}", bot.logs()));
+        let content = held.body.as_ref().unwrap()["message"]["content"].as_str();
+        let fire = fire_of(content.unwrap()).expect("a fire time");
+        wait_event_for(
+            &bot,
+            "the held fire delivered",
+            |e| span_fire(e) == Some(fire) && message(e) == "digest delivered",
+            Duration::from_secs(45),
+        )
+        .await;
+        let posts = posts(&fake, FORUM);
+        assert_eq!(posts.len(), 1, "exactly one post: {posts:#?}");
+        let found = events(&bot.logs())
+            .iter()
+            .any(|e| span_fire(e) == Some(fire) && message(e).contains("had gone through"));
+        assert!(found, "the lookup found it: {}", bot.all_logs());
+        assert_eq!(statuses(&requests_to(&fake, "POST", &route)), [201]);
+    }
+
     /// Killed while Discord opened the thread under the digest's first message but its answer
     /// was held: the restart opens it again, Discord says it exists (160004), and the rest of
     /// the digest follows with one thread under each message, none twice.
