@@ -153,20 +153,66 @@ fn apply(inner: &Inner, mut spec: DigestSpec, paused: bool) -> &'static str {
     what
 }
 
-/// Everything but the schedule (compared apart) that a digest's deliveries depend on.
+/// Everything but the schedule (compared apart) and the pause that a digest's deliveries
+/// depend on. Every field is named, so a field added to `DigestSpec` fails to compile here
+/// until someone decides whether a change to it must reach the other replicas.
 fn same_settings(a: &DigestSpec, b: &DigestSpec) -> bool {
-    a.name == b.name
-        && a.channel_id == b.channel_id
-        && a.guild_id == b.guild_id
-        && a.sections == b.sections
-        && a.tags == b.tags
-        && a.max_briefings == b.max_briefings
-        && a.only_new == b.only_new
-        && a.when_empty == b.when_empty
-        && a.silent == b.silent
-        && a.mention_role == b.mention_role
-        && a.catch_up == b.catch_up
-        && a.grace == b.grace
-        && a.lang == b.lang
-        && a.source == b.source
+    let DigestSpec {
+        key: _,
+        schedule: _,
+        paused: _,
+        name,
+        source,
+        guild_id,
+        channel_id,
+        sections,
+        tags,
+        max_briefings,
+        only_new,
+        when_empty,
+        silent,
+        mention_role,
+        catch_up,
+        grace,
+        lang,
+        target,
+    } = a;
+    *name == b.name
+        && *source == b.source
+        && *guild_id == b.guild_id
+        && *channel_id == b.channel_id
+        && *sections == b.sections
+        && *tags == b.tags
+        && *max_briefings == b.max_briefings
+        && *only_new == b.only_new
+        && *when_empty == b.when_empty
+        && *silent == b.silent
+        && *mention_role == b.mention_role
+        && *catch_up == b.catch_up
+        && *grace == b.grace
+        && *lang == b.lang
+        && *target == b.target
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_settings;
+    use crate::digests::{DigestSpec, Identity, Target};
+
+    #[test]
+    fn a_new_target_is_a_change_the_other_replicas_apply() {
+        let text = "[[digest]]\nname = \"d\"\nchannel_id = 1\nschedule = \"0 8 * * *\"\n";
+        let config = crate::config::parse(text, std::path::Path::new("config.toml")).unwrap();
+        let before = DigestSpec::all_from_config(&config).remove(0);
+        assert!(same_settings(&before, &before.clone()));
+        let mut renamed = before.clone();
+        renamed.target = Target::Webhook(Identity {
+            username: Some("Sahel Brief".into()),
+            avatar_url: None,
+        });
+        assert!(
+            !same_settings(&before, &renamed),
+            "a webhook's new name must reach every replica"
+        );
+    }
 }
