@@ -11,7 +11,7 @@
 use super::changes;
 use super::outcome::{DeliveryOutcome, Round};
 use super::ports::PostError;
-use super::send::{alert, send, SendStop};
+use super::send::{alert, pause, retry_wait, send, timed, SendStop, Tries};
 use super::state::Inner;
 use crate::config::WhenEmpty;
 use crate::digests::steps::{self, Place, Step};
@@ -134,32 +134,15 @@ async fn open_thread(inner: &Inner, step: &Step, message: u64) -> Result<(), Sen
     let Place::Channel(channel) = step.place else {
         return Ok(());
     };
-    let policy = &inner.options.retry;
-    let mut failures = 0u32;
+    let mut tries = Tries::default();
     loop {
         let call = inner.deps.poster.open_thread(channel, message, name);
-        let result = tokio::select! {
-            r = tokio::time::timeout(policy.attempt_timeout, call) => {
-                r.unwrap_or_else(|_| Err(PostError::Other("no answer in time".into())))
-            }
-            _ = inner.kill.cancelled() => return Err(SendStop::Interrupted),
-        };
-        let wait = match result {
+        let error = match timed(inner, call).await? {
             Ok(()) => return Ok(()),
-            Err(PostError::RateLimited { retry_after, .. }) => retry_after,
-            Err(e @ (PostError::Server { .. } | PostError::Other(_)))
-                if failures + 1 < policy.max_attempts =>
-            {
-                failures += 1;
-                tracing::warn!(error = %e, "thread not opened; retrying");
-                policy.backoff_after(failures)
-            }
-            Err(e) => return Err(SendStop::Failed(e)),
+            Err(e) => e,
         };
-        tokio::select! {
-            _ = tokio::time::sleep(wait) => {}
-            _ = inner.stop.cancelled() => return Err(SendStop::Interrupted),
-        }
+        let wait = retry_wait(inner, error, &mut tries, "open_thread", false)?;
+        pause(inner, wait).await?;
     }
 }
 

@@ -30,8 +30,7 @@ pub(super) async fn send(
     mut look_since: Option<DateTime<Utc>>,
     attempts: &mut u32,
 ) -> Result<Sent, SendStop> {
-    let policy = &inner.options.retry;
-    let (mut failures, mut rate_limits) = (0u32, 0u32);
+    let mut tries = Tries::default();
     let poster = &inner.deps.poster;
     let lookup = !step.has_nonce();
     loop {
@@ -67,38 +66,68 @@ pub(super) async fn send(
                 result
             }
         };
-        let wait = match result {
+        let error = match result {
             Ok(sent) => {
                 crate::metrics::digest_message(step.kind(), "sent");
                 return Ok(sent);
             }
-            Err(PostError::RateLimited {
-                retry_after,
-                global,
-            }) if rate_limits < policy.max_rate_limit_waits => {
-                rate_limits += 1;
-                tracing::warn!(?retry_after, global, "rate limited; waiting");
-                retry_after
-            }
-            Err(e @ (PostError::Server { .. } | PostError::Other(_)))
-                if failures + 1 < policy.max_attempts =>
-            {
-                failures += 1;
-                let wait = policy.backoff_after(failures);
-                tracing::warn!(error = %e, step = step.kind(), attempt = failures, ?wait, looks_first = look_since.is_some() && lookup, "send failed; retrying");
-                wait
-            }
-            Err(e) => return Err(SendStop::Failed(e)),
+            Err(e) => e,
         };
-        tokio::select! {
-            _ = tokio::time::sleep(wait) => {}
-            _ = inner.stop.cancelled() => return Err(SendStop::Interrupted),
+        let looks_first = look_since.is_some() && lookup;
+        let wait = retry_wait(inner, error, &mut tries, step.kind(), looks_first)?;
+        pause(inner, wait).await?;
+    }
+}
+
+/// Failures and 429s met so far by one call tried again.
+#[derive(Default)]
+pub(super) struct Tries {
+    failures: u32,
+    rate_limits: u32,
+}
+
+/// How long to wait before trying a failed call again, within the retry policy: a 429 for
+/// its Retry-After, a 5xx or connection error with exponential backoff; anything else, or
+/// the policy spent, stops it.
+pub(super) fn retry_wait(
+    inner: &Inner,
+    error: PostError,
+    tries: &mut Tries,
+    what: &str,
+    looks_first: bool,
+) -> Result<std::time::Duration, SendStop> {
+    let policy = &inner.options.retry;
+    match error {
+        PostError::RateLimited {
+            retry_after,
+            global,
+        } if tries.rate_limits < policy.max_rate_limit_waits => {
+            tries.rate_limits += 1;
+            tracing::warn!(?retry_after, global, what, "rate limited; waiting");
+            Ok(retry_after)
         }
+        e @ (PostError::Server { .. } | PostError::Other(_))
+            if tries.failures + 1 < policy.max_attempts =>
+        {
+            tries.failures += 1;
+            let wait = policy.backoff_after(tries.failures);
+            tracing::warn!(error = %e, what, attempt = tries.failures, ?wait, looks_first, "failed; retrying");
+            Ok(wait)
+        }
+        e => Err(SendStop::Failed(e)),
+    }
+}
+
+/// The wait before a retry; shutdown ends it at once.
+pub(super) async fn pause(inner: &Inner, wait: std::time::Duration) -> Result<(), SendStop> {
+    tokio::select! {
+        _ = tokio::time::sleep(wait) => Ok(()),
+        _ = inner.stop.cancelled() => Err(SendStop::Interrupted),
     }
 }
 
 /// One call to Discord within the attempt timeout; shutdown's kill abandons it.
-async fn timed<T>(
+pub(super) async fn timed<T>(
     inner: &Inner,
     call: impl std::future::Future<Output = Result<T, PostError>>,
 ) -> Result<Result<T, PostError>, SendStop> {
